@@ -1,0 +1,102 @@
+"""API keys of an operator's application, and what a key holder can ask about its own key."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException, Response, status
+from pydantic import BaseModel, Field, field_validator
+
+from routers.deps import KeyHolder, OwnedApplication, ServicesDep
+from services.api_keys import ApiKey, is_active
+
+router = APIRouter(tags=["api keys"])
+
+NO_KEY_WITH_ID = "This application has no API key with this id."
+
+
+class KeyRequest(BaseModel):
+    name: str | None = Field(default=None, max_length=100)
+    expires_at: datetime | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """A time without an offset is UTC."""
+        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
+
+
+class KeyOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    created_at: str
+    expires_at: str | None
+    last_used_at: str | None
+    is_active: bool
+
+    @classmethod
+    def of(cls, key: ApiKey) -> "KeyOut":
+        return cls(**key.model_dump(exclude={"key_hash", "app_id", "revoked_at"}),
+                   is_active=is_active(key))
+
+
+class IssuedKey(BaseModel):
+    id: str
+    api_key: str
+    name: str
+    prefix: str
+    created_at: str
+    expires_at: str | None
+
+
+class KeyCheck(BaseModel):
+    valid: bool
+    app_id: str
+    key_name: str
+    expires_at: str | None
+
+
+class Greeting(BaseModel):
+    message: str
+    app_id: str
+    key_name: str
+
+
+@router.post("/app/{app_id}/api-key", status_code=status.HTTP_201_CREATED)
+def issue_key(
+    app: OwnedApplication, services: ServicesDep, body: KeyRequest | None = None
+) -> IssuedKey:
+    request = body or KeyRequest()
+    key, secret = services.api_keys.issue(app, request.name, request.expires_at)
+    return IssuedKey(
+        id=key.id, api_key=secret, name=key.name, prefix=key.prefix,
+        created_at=key.created_at, expires_at=key.expires_at,
+    )
+
+
+@router.get("/app/{app_id}/api-keys")
+def list_keys(app: OwnedApplication, services: ServicesDep) -> list[KeyOut]:
+    return [KeyOut.of(key) for key in services.api_keys.list(app)]
+
+
+@router.delete("/app/{app_id}/api-key/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_key(app: OwnedApplication, key_id: str, services: ServicesDep) -> Response:
+    if not services.api_keys.revoke(app, key_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NO_KEY_WITH_ID)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/verify-key")
+async def verify_key(access: KeyHolder) -> KeyCheck:
+    return KeyCheck(
+        valid=True, app_id=access.app.id, key_name=access.key.name,
+        expires_at=access.key.expires_at,
+    )
+
+
+@router.get("/protected")
+async def protected(access: KeyHolder) -> Greeting:
+    return Greeting(
+        message=f"Hello, {access.app.name}: your API key is valid.",
+        app_id=access.app.id,
+        key_name=access.key.name,
+    )

@@ -1,0 +1,94 @@
+"""Receiving upload files: multipart `files` parts or one raw text/csv body, spooled to disk."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+from fastapi import HTTPException, Request, status
+from starlette.datastructures import UploadFile
+
+from services.incoming import IncomingFile
+
+OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone")
+FILE_FIELDS = ("files", "file")
+RAW_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
+CHUNK_BYTES = 1024 * 1024
+MAX_FILES = 100
+
+UNSUPPORTED_TYPE = (
+    "Send CSV files as multipart/form-data parts named `files`, "
+    "or one file as a raw body with Content-Type: text/csv."
+)
+NO_FILES = "The request has no files: add one or more multipart parts named `files`."
+
+OPENAPI_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "threshold_kwh": {"type": "number"},
+                        "meter_id": {"type": "string"},
+                        "timezone": {"type": "string", "example": "Europe/London"},
+                    },
+                }
+            },
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    "parameters": [
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "Raw text/csv bodies only: the same as the multipart field."}
+        for name in (*OPTION_NAMES, "filename")
+    ],
+}
+
+
+async def receive_files(request: Request, max_bytes: int) -> tuple[list[IncomingFile], dict[str, str]]:
+    """The spooled files and the raw option values (threshold_kwh, meter_id, timezone)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        return await _multipart(request, max_bytes)
+    if media_type in RAW_TYPES:
+        options = {name: request.query_params[name] for name in OPTION_NAMES if name in request.query_params}
+        incoming = await _spool(request.query_params.get("filename"), request.stream(), max_bytes)
+        return [incoming], options
+    raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_TYPE)
+
+
+async def _multipart(request: Request, max_bytes: int) -> tuple[list[IncomingFile], dict[str, str]]:
+    async with request.form(max_files=MAX_FILES, max_fields=100) as form:
+        parts = [part for name in FILE_FIELDS for part in form.getlist(name)]
+        files = [part for part in parts if isinstance(part, UploadFile)]
+        if not files:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NO_FILES)
+        options = {name: str(form[name]) for name in OPTION_NAMES if isinstance(form.get(name), str)}
+        spooled: list[IncomingFile] = []
+        try:
+            for part in files:
+                spooled.append(await _spool(part.filename, _chunks(part), max_bytes))
+        except BaseException:
+            for incoming in spooled:
+                incoming.discard()
+            raise
+    return spooled, options
+
+
+async def _chunks(part: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await part.read(CHUNK_BYTES):
+        yield chunk
+
+
+async def _spool(filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int) -> IncomingFile:
+    incoming = await anyio.to_thread.run_sync(IncomingFile, filename, max_bytes)
+    try:
+        async for chunk in chunks:
+            await anyio.to_thread.run_sync(incoming.write, chunk)
+    except BaseException:
+        incoming.discard()
+        raise
+    return incoming

@@ -1,0 +1,1 @@
+"""The product's rules: accounts, applications, keys, ingestion, usage and alerts."""

@@ -1,0 +1,126 @@
+"""Threshold alerts: one per upload with breaches, delivered on every channel, retried on failure."""
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from services.clock import now_text
+from storage.errors import DeliveryFailed
+from storage.ports import AlertChannel, Alerts, Applications
+from storage.records import Alert, AlertMessage, Application, Breach, Delivery, Page, Reading
+
+__all__ = ["Alert", "AlertService", "BreachTracker"]
+
+KEPT_BREACHES = 20
+MAX_ATTEMPTS = 5
+logger = logging.getLogger(__name__)
+
+
+class BreachTracker:
+    """Counts readings above a threshold; keeps the first few and the largest value."""
+
+    def __init__(self, threshold_kwh: float | None) -> None:
+        self.threshold_kwh = threshold_kwh
+        self.count = 0
+        self.max_kwh = float("-inf")
+        self.first: list[Breach] = []
+
+    def observe(self, readings: Iterable[Reading]) -> None:
+        threshold = self.threshold_kwh
+        if threshold is None:
+            return
+        for reading in readings:
+            if reading.kwh > threshold:
+                self._add(reading)
+
+    def _add(self, reading: Reading) -> None:
+        self.count += 1
+        self.max_kwh = max(self.max_kwh, reading.kwh)
+        if len(self.first) < KEPT_BREACHES:
+            self.first.append(Breach(**reading._asdict()))
+
+
+class AlertService:
+    def __init__(
+        self, alerts: Alerts, applications: Applications, channels: Sequence[AlertChannel]
+    ) -> None:
+        self._alerts = alerts
+        self._applications = applications
+        self._channels = {channel.name: channel for channel in channels}
+
+    def raise_alert(self, app: Application, upload_id: str, breaches: BreachTracker) -> str:
+        """Record the upload's one alert and deliver it; safe to repeat after a crash."""
+        assert breaches.threshold_kwh is not None
+        alert = Alert(
+            alert_id=upload_id.replace("up_", "al_", 1),
+            app_id=app.id,
+            upload_id=upload_id,
+            threshold_kwh=breaches.threshold_kwh,
+            breach_count=breaches.count,
+            max_kwh=breaches.max_kwh,
+            breaches=breaches.first,
+            created_at=now_text(),
+        )
+        if not self._alerts.add(alert):
+            existing = self._alerts.get(app.id, alert.alert_id)
+            if existing is None or existing.deliveries:
+                return alert.alert_id
+            alert = existing
+        delivered = alert.model_copy(update={"deliveries": list(self._deliver_all(alert, app))})
+        self._alerts.put(delivered)
+        return alert.alert_id
+
+    def list(self, app: Application, limit: int, cursor: str | None) -> Page[Alert]:
+        return self._alerts.list_recent(app.id, limit, cursor)
+
+    def retry_failed(self) -> None:
+        """Send again every delivery that failed, up to MAX_ATTEMPTS each."""
+        for alert in self._alerts.list_with_failed_deliveries():
+            app = self._applications.get(alert.app_id)
+            if app is None:
+                continue
+            deliveries = [self._retry(alert, app, delivery) for delivery in alert.deliveries]
+            self._alerts.put(alert.model_copy(update={"deliveries": deliveries}))
+
+    def _deliver_all(self, alert: Alert, app: Application) -> Iterable[Delivery]:
+        for channel in self._channels.values():
+            reason = channel.unavailable_reason()
+            for target in channel.targets(app):
+                if reason:
+                    yield Delivery(channel=channel.name, target=target, status="skipped", error=reason)
+                else:
+                    yield self._send(channel, alert, app, target, attempts=1)
+
+    def _retry(self, alert: Alert, app: Application, delivery: Delivery) -> Delivery:
+        if delivery.status != "failed" or delivery.attempts >= MAX_ATTEMPTS:
+            return delivery
+        channel = self._channels[delivery.channel]
+        return self._send(channel, alert, app, delivery.target, attempts=delivery.attempts + 1)
+
+    def _send(
+        self, channel: AlertChannel, alert: Alert, app: Application, target: str, attempts: int
+    ) -> Delivery:
+        try:
+            channel.send(alert, compose_message(alert, app), target)
+        except DeliveryFailed as error:
+            logger.warning("alert delivery failed", extra={"alert_id": alert.alert_id,
+                                                            "channel": channel.name})
+            return Delivery(channel=channel.name, target=target, status="failed",
+                            error=str(error), attempts=attempts)
+        return Delivery(channel=channel.name, target=target, status="sent", attempts=attempts)
+
+
+def compose_message(alert: Alert, app: Application) -> AlertMessage:
+    subject = (
+        f"Wattkey alert for {app.name}: {alert.breach_count} reading(s) above "
+        f"{alert.threshold_kwh:g} kWh"
+    )
+    lines = [
+        f"Upload {alert.upload_id} of application {app.name} ({app.id}) has "
+        f"{alert.breach_count} reading(s) above {alert.threshold_kwh:g} kWh; "
+        f"the highest is {alert.max_kwh:g} kWh.",
+        "",
+        *(f"{b.meter_id}  {b.timestamp}  {b.kwh:g} kWh" for b in alert.breaches),
+    ]
+    if alert.breach_count > len(alert.breaches):
+        lines.append(f"... and {alert.breach_count - len(alert.breaches)} more.")
+    return AlertMessage(subject, "\n".join(lines))

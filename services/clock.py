@@ -1,0 +1,23 @@
+"""Time and identifiers: UTC text timestamps and ids that sort by creation time."""
+
+import secrets
+import time
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_text(moment: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_text() -> str:
+    return to_text(utc_now())
+
+
+def new_id(prefix: str) -> str:
+    """`prefix_` + 13 hex digits of microseconds + 10 random hex digits: sorts by creation time."""
+    return f"{prefix}_{time.time_ns() // 1000:013x}{secrets.token_hex(5)}"

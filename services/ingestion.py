@@ -1,0 +1,232 @@
+"""Uploads: keep the raw file durably, then read it into readings and raise its alert."""
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from typing import BinaryIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, field_validator
+
+from services.alerts import AlertService, BreachTracker
+from services.clock import new_id, now_text
+from services.csv_reader import UnreadableFile, read_csv
+from services.incoming import IncomingFile
+from storage.errors import StorageUnavailable
+from storage.ports import Applications, Objects, Readings, Uploads
+from storage.records import Application, Page, RowProblem, Upload
+
+__all__ = ["IngestionService", "Upload", "UploadOptions"]
+
+KEPT_ERRORS = 100
+RETRY_DELAYS = (1, 2, 4, 8, 16)
+WHOLE_FILE = 0  # the `line` of a problem with the file as a whole
+logger = logging.getLogger(__name__)
+
+
+class UploadOptions(BaseModel):
+    threshold_kwh: float | None = None
+    meter_id: str | None = None
+    timezone: str | None = None
+
+    @field_validator("threshold_kwh")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError("threshold_kwh must be a finite number")
+        return value
+
+    @field_validator("meter_id")
+    @classmethod
+    def _meter(cls, value: str | None) -> str | None:
+        value = value.strip() if value else None
+        if value and len(value) > 200:
+            raise ValueError("meter_id must be at most 200 characters")
+        return value or None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin"
+            ) from error
+        return value
+
+
+class _Interrupted(Exception):
+    """The server is stopping; the upload stays unfinished and is resumed on the next start."""
+
+
+class IngestionService:
+    def __init__(
+        self,
+        uploads: Uploads,
+        readings: Readings,
+        objects: Objects,
+        applications: Applications,
+        alerts: AlertService,
+        inline_bytes: int,
+    ) -> None:
+        self._uploads = uploads
+        self._readings = readings
+        self._objects = objects
+        self._applications = applications
+        self._alerts = alerts
+        self._inline_bytes = inline_bytes
+        self._stopping = threading.Event()
+        self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest")
+
+    def accept(
+        self, app: Application, files: Sequence[IncomingFile], options: UploadOptions
+    ) -> tuple[list[Upload], bool]:
+        """Store every file durably, then process them now (small) or in the background.
+
+        Takes ownership of the files: they are discarded once no longer needed.
+        Returns the reports and whether every upload is finished.
+        """
+        try:
+            stored = [self._store(app, incoming, options) for incoming in files]
+        except BaseException:
+            for incoming in files:
+                incoming.discard()
+            raise
+        if sum(incoming.size_bytes for incoming in files) > self._inline_bytes:
+            for upload, incoming in zip(stored, files, strict=True):
+                self._workers.submit(self._process_in_background, app, upload, incoming)
+            return stored, False
+        reports = [self._process_now(app, upload, incoming) for upload, incoming in zip(stored, files, strict=True)]
+        return reports, all(report.finished for report in reports)
+
+    def get(self, app: Application, upload_id: str) -> Upload | None:
+        return self._uploads.get(app.id, upload_id)
+
+    def list(self, app: Application, limit: int, cursor: str | None) -> Page[Upload]:
+        return self._uploads.list_recent(app.id, limit, cursor)
+
+    def resume_unfinished(self) -> None:
+        """Queue every upload a previous run accepted but did not finish."""
+        for upload in self._uploads.list_unfinished():
+            app = self._applications.get(upload.app_id)
+            if app is not None:
+                self._workers.submit(self._process_in_background, app, upload, None)
+
+    def close(self) -> None:
+        self._stopping.set()
+        self._workers.shutdown(wait=True, cancel_futures=True)
+
+    def _store(self, app: Application, incoming: IncomingFile, options: UploadOptions) -> Upload:
+        incoming.finish()
+        upload_id = new_id("up")
+        upload = Upload(
+            upload_id=upload_id,
+            app_id=app.id,
+            filename=incoming.filename,
+            status="queued",
+            size_bytes=incoming.size_bytes,
+            sha256=incoming.sha256,
+            object_key=f"uploads/{app.id}/{upload_id}/{incoming.filename}",
+            created_at=now_text(),
+            meter_id=options.meter_id,
+            timezone=options.timezone,
+            threshold_kwh=(
+                options.threshold_kwh if options.threshold_kwh is not None else app.threshold_kwh
+            ),
+        )
+        self._objects.put_file(upload.object_key, incoming.path, incoming.sha256)
+        self._uploads.put(upload)
+        return upload
+
+    def _process_now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
+        try:
+            report = self._process(app, upload, incoming)
+        except StorageUnavailable:
+            logger.warning(
+                "storage unavailable; the upload continues in the background",
+                extra={"upload_id": upload.upload_id},
+            )
+            self._workers.submit(self._process_in_background, app, upload, incoming)
+            return upload
+        except BaseException:
+            incoming.discard()
+            raise
+        incoming.discard()
+        return report
+
+    def _process_in_background(
+        self, app: Application, upload: Upload, incoming: IncomingFile | None
+    ) -> None:
+        try:
+            for delay in RETRY_DELAYS:
+                try:
+                    self._process(app, upload, incoming)
+                    return
+                except StorageUnavailable:
+                    logger.warning("storage unavailable; retrying upload",
+                                   extra={"upload_id": upload.upload_id, "retry_in_s": delay})
+                    if self._stopping.wait(delay):
+                        return
+            logger.error("upload left unfinished until the next start",
+                         extra={"upload_id": upload.upload_id})
+        except _Interrupted:
+            logger.info("upload interrupted by shutdown", extra={"upload_id": upload.upload_id})
+        except Exception:
+            logger.exception("upload processing failed", extra={"upload_id": upload.upload_id})
+        finally:
+            if incoming is not None:
+                incoming.discard()
+
+    def _process(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> Upload:
+        upload = upload.model_copy(update={"status": "processing"})
+        self._uploads.put(upload)
+        source: AbstractContextManager[BinaryIO] = (
+            incoming.path.open("rb") if incoming else self._objects.fetch(upload.object_key)
+        )
+        with source as stream:
+            try:
+                finished = self._read(app, upload, stream)
+            except UnreadableFile as error:
+                finished = _failed(upload, str(error))
+        self._uploads.put(finished)
+        return finished
+
+    def _read(self, app: Application, upload: Upload, stream: BinaryIO) -> Upload:
+        breaches = BreachTracker(upload.threshold_kwh)
+        problems: list[RowProblem] = []
+        accepted = rejected = 0
+        zone = ZoneInfo(upload.timezone) if upload.timezone else None
+        for batch in read_csv(stream, meter_id=upload.meter_id, timezone=zone):
+            if self._stopping.is_set():
+                raise _Interrupted
+            self._readings.put_many(app.id, batch.readings)
+            breaches.observe(batch.readings)
+            accepted += len(batch.readings)
+            rejected += len(batch.errors)
+            room = KEPT_ERRORS - len(problems)
+            problems.extend(RowProblem(line=e.line, error=e.error) for e in batch.errors[:room])
+        alert_id = self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None
+        return upload.model_copy(update={
+            "status": "completed",
+            "rows_total": accepted + rejected,
+            "rows_accepted": accepted,
+            "rows_rejected": rejected,
+            "errors": problems,
+            "alert_id": alert_id,
+            "completed_at": now_text(),
+        })
+
+
+def _failed(upload: Upload, reason: str) -> Upload:
+    return upload.model_copy(update={
+        "status": "failed",
+        "errors": [RowProblem(line=WHOLE_FILE, error=reason)],
+        "completed_at": now_text(),
+    })

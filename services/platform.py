@@ -1,0 +1,52 @@
+"""Builds every service of one running instance over one storage backend."""
+
+from dataclasses import dataclass
+
+from services.accounts import AccountService
+from services.alerts import AlertService
+from services.api_keys import ApiKeyService
+from services.applications import ApplicationService
+from services.health import HealthService
+from services.ingestion import IngestionService
+from services.usage import UsageService
+from settings import Settings
+from storage.ports import Storage
+
+
+@dataclass(frozen=True)
+class Services:
+    accounts: AccountService
+    applications: ApplicationService
+    api_keys: ApiKeyService
+    ingestion: IngestionService
+    usage: UsageService
+    alerts: AlertService
+    health: HealthService
+
+
+def build_services(settings: Settings, storage: Storage) -> Services:
+    jwt_secret, pepper = settings.signing_secrets()
+    api_keys = ApiKeyService(
+        storage.api_keys, storage.applications, pepper, settings.key_cache_seconds
+    )
+    alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels)
+    return Services(
+        accounts=AccountService(
+            storage.users, storage.revoked_tokens, jwt_secret, settings.jwt_expire_minutes
+        ),
+        applications=ApplicationService(
+            storage.applications, storage.api_keys, on_delete=api_keys.forget_app
+        ),
+        api_keys=api_keys,
+        ingestion=IngestionService(
+            storage.uploads,
+            storage.readings,
+            storage.objects,
+            storage.applications,
+            alerts,
+            settings.inline_ingest_bytes,
+        ),
+        usage=UsageService(storage.readings),
+        alerts=alerts,
+        health=HealthService(storage.lifecycle),
+    )

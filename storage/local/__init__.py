@@ -1,0 +1,1 @@
+"""The embedded default: one SQLite file (WAL) and a folder of objects under DATA_DIR."""

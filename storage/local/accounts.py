@@ -1,0 +1,55 @@
+"""Operators and revoked tokens in SQLite."""
+
+import sqlite3
+import time
+
+from storage.errors import AlreadyExists
+from storage.local.database import Database
+from storage.records import User
+
+
+class SqliteUsers:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def add(self, user: User) -> None:
+        try:
+            with self._db.writing() as connection:
+                connection.execute(
+                    "INSERT INTO users (user_id, email, doc) VALUES (?, ?, ?)",
+                    (user.user_id, user.email, user.model_dump_json()),
+                )
+        except sqlite3.IntegrityError as error:
+            raise AlreadyExists(user.email) from error
+
+    def get(self, user_id: str) -> User | None:
+        return self._one("SELECT doc FROM users WHERE user_id = ?", user_id)
+
+    def find_by_email(self, email: str) -> User | None:
+        return self._one("SELECT doc FROM users WHERE email = ?", email)
+
+    def _one(self, query: str, value: str) -> User | None:
+        with self._db.reading() as connection:
+            row = connection.execute(query, (value,)).fetchone()
+        return User.model_validate_json(row[0]) if row else None
+
+
+class SqliteRevokedTokens:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def add(self, token_id: str, expires_at: int) -> None:
+        with self._db.writing() as connection:
+            connection.execute("DELETE FROM revoked_tokens WHERE expires_at < ?", (time.time(),))
+            connection.execute(
+                "INSERT OR REPLACE INTO revoked_tokens (token_id, expires_at) VALUES (?, ?)",
+                (token_id, expires_at),
+            )
+
+    def contains(self, token_id: str) -> bool:
+        with self._db.reading() as connection:
+            row = connection.execute(
+                "SELECT 1 FROM revoked_tokens WHERE token_id = ? AND expires_at >= ?",
+                (token_id, int(time.time())),
+            ).fetchone()
+        return row is not None

@@ -1,0 +1,53 @@
+"""Assembles the local backend's adapters over one SQLite file and one objects folder."""
+
+from pathlib import Path
+
+from storage.errors import StorageUnavailable
+from storage.local.accounts import SqliteRevokedTokens, SqliteUsers
+from storage.local.alert_channels import CloudOnlyChannel, LogChannel
+from storage.local.applications import SqliteApiKeys, SqliteApplications
+from storage.local.database import Database
+from storage.local.objects import FolderObjects
+from storage.local.readings import SqliteReadings
+from storage.local.uploads import SqliteAlerts, SqliteUploads
+from storage.ports import Storage
+
+DATABASE_FILE = "wattkey.sqlite3"
+
+
+class LocalLifecycle:
+    def __init__(self, database: Database, objects: FolderObjects) -> None:
+        self._database = database
+        self._objects = objects
+
+    def prepare(self) -> None:
+        self._objects.prepare()
+        self._database.create_schema()
+
+    def check(self) -> dict[str, str]:
+        with self._database.reading() as connection:
+            connection.execute("SELECT 1").fetchone()
+        if not self._objects.root.is_dir():
+            raise StorageUnavailable("the objects folder is missing")
+        return {"sqlite": "ok", "objects": "ok"}
+
+    def close(self) -> None:
+        self._database.close()
+
+
+def open_local_storage(data_dir: Path) -> Storage:
+    database = Database(data_dir / DATABASE_FILE)
+    objects = FolderObjects(data_dir / "objects")
+    return Storage(
+        backend="local",
+        users=SqliteUsers(database),
+        revoked_tokens=SqliteRevokedTokens(database),
+        applications=SqliteApplications(database),
+        api_keys=SqliteApiKeys(database),
+        uploads=SqliteUploads(database),
+        readings=SqliteReadings(database),
+        alerts=SqliteAlerts(database),
+        objects=objects,
+        alert_channels=(LogChannel(), CloudOnlyChannel("email"), CloudOnlyChannel("sns")),
+        lifecycle=LocalLifecycle(database, objects),
+    )

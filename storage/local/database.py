@@ -1,0 +1,117 @@
+"""The SQLite file: schema, one connection per thread, transactions, error translation."""
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from storage.errors import StorageUnavailable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    user_id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revoked_tokens (
+    token_id TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS applications (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS applications_by_owner ON applications (owner_id, created_at);
+CREATE INDEX IF NOT EXISTS applications_by_application_id ON applications (application_id);
+CREATE TABLE IF NOT EXISTS api_keys (
+    app_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (app_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS uploads (
+    app_id TEXT NOT NULL,
+    upload_id TEXT NOT NULL,
+    unfinished INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (app_id, upload_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS uploads_unfinished ON uploads (unfinished) WHERE unfinished = 1;
+CREATE TABLE IF NOT EXISTS readings (
+    app_id TEXT NOT NULL,
+    meter_id TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    kwh REAL NOT NULL,
+    PRIMARY KEY (app_id, meter_id, timestamp)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS readings_by_time ON readings (app_id, timestamp, meter_id);
+CREATE TABLE IF NOT EXISTS alerts (
+    app_id TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    failed_deliveries INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (app_id, alert_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alerts_to_retry ON alerts (failed_deliveries)
+    WHERE failed_deliveries = 1;
+"""
+
+
+class Database:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def create_schema(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.reading() as connection:
+            connection.executescript(SCHEMA)
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        try:
+            yield self._connection()
+        except sqlite3.OperationalError as error:
+            raise StorageUnavailable(f"SQLite: {error}") from error
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, taken with the write lock up front so it never deadlocks."""
+        with self.reading() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._open()
+            self._local.connection = connection
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("PRAGMA busy_timeout=10000")
+        with self._lock:
+            self._opened.append(connection)
+        return connection

@@ -1,0 +1,59 @@
+"""Energy readings in SQLite, keyed like the DynamoDB table: (app, meter, timestamp)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from storage.cursors import decode_cursor, encode_cursor
+from storage.local.database import Database
+from storage.records import Page, Reading
+
+UPSERT = (
+    "INSERT INTO readings (app_id, meter_id, timestamp, kwh) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (app_id, meter_id, timestamp) DO UPDATE SET kwh = excluded.kwh"
+)
+
+
+class SqliteReadings:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
+        with self._db.writing() as connection:
+            connection.executemany(UPSERT, [(app_id, *reading) for reading in readings])
+
+    def query(
+        self,
+        app_id: str,
+        meter_id: str | None,
+        start: str | None,
+        end: str | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[Reading]:
+        where = ["app_id = ?"]
+        values: list[Any] = [app_id]
+        if meter_id is not None:
+            where.append("meter_id = ?")
+            values.append(meter_id)
+        if start is not None:
+            where.append("timestamp >= ?")
+            values.append(start)
+        if end is not None:
+            where.append("timestamp <= ?")
+            values.append(end)
+        if cursor:
+            after = decode_cursor(cursor, 2)
+            where.append("(timestamp, meter_id) > (?, ?)")
+            values.extend(after)
+        sql = (
+            "SELECT meter_id, timestamp, kwh FROM readings WHERE "  # noqa: S608
+            + " AND ".join(where)
+            + " ORDER BY timestamp, meter_id LIMIT ?"
+        )
+        with self._db.reading() as connection:
+            rows = connection.execute(sql, [*values, limit + 1]).fetchall()
+        items = [Reading(*row) for row in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            next_cursor = encode_cursor([items[-1].timestamp, items[-1].meter_id])
+        return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,158 @@
+"""The ports: what services need from storage. Each backend provides one adapter per port."""
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from storage.records import (
+    AlertMessage,
+    Alert,
+    ApiKey,
+    Application,
+    ChannelName,
+    Page,
+    Reading,
+    Upload,
+    User,
+)
+
+
+class Users(Protocol):
+    def add(self, user: User) -> None:
+        """Create the user; raises AlreadyExists when the email is taken."""
+
+    def get(self, user_id: str) -> User | None: ...
+
+    def find_by_email(self, email: str) -> User | None: ...
+
+
+class RevokedTokens(Protocol):
+    def add(self, token_id: str, expires_at: int) -> None:
+        """Refuse `token_id` until the epoch second `expires_at`."""
+
+    def contains(self, token_id: str) -> bool: ...
+
+
+class Applications(Protocol):
+    def put(self, app: Application) -> None: ...
+
+    def get(self, app_id: str) -> Application | None: ...
+
+    def list_by_owner(self, owner_id: str) -> list[Application]:
+        """Oldest first."""
+
+    def delete(self, app_id: str) -> None: ...
+
+
+class ApiKeys(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def find_by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    def list_for_app(self, app_id: str) -> list[ApiKey]:
+        """Oldest first."""
+
+    def revoke(self, app_id: str, key_id: str, at: str) -> bool:
+        """Mark the key revoked; False when the application has no such key."""
+
+    def touch(self, app_id: str, key_id: str, at: str) -> None: ...
+
+    def delete_for_app(self, app_id: str) -> None: ...
+
+
+class Uploads(Protocol):
+    def put(self, upload: Upload) -> None:
+        """Create or replace."""
+
+    def get(self, app_id: str, upload_id: str) -> Upload | None: ...
+
+    def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[Upload]:
+        """Newest first."""
+
+    def list_unfinished(self) -> list[Upload]:
+        """Uploads of every application still queued or processing, to resume after a crash."""
+
+
+class Readings(Protocol):
+    def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
+        """Upsert: the same (meter, timestamp) replaces the stored value."""
+
+    def query(
+        self,
+        app_id: str,
+        meter_id: str | None,
+        start: str | None,
+        end: str | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[Reading]:
+        """Oldest first; by timestamp then meter when no meter is given; bounds inclusive."""
+
+
+class Alerts(Protocol):
+    def add(self, alert: Alert) -> bool:
+        """Create unless an alert with this id exists; False when it already did."""
+
+    def put(self, alert: Alert) -> None: ...
+
+    def get(self, app_id: str, alert_id: str) -> Alert | None: ...
+
+    def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[Alert]:
+        """Newest first."""
+
+    def list_with_failed_deliveries(self) -> list[Alert]: ...
+
+
+class Objects(Protocol):
+    def put_file(self, key: str, source: Path, sha256: str) -> None:
+        """Store durably; returns only once the object is safe."""
+
+    def fetch(self, key: str) -> AbstractContextManager[BinaryIO]:
+        """A readable binary stream of the object, closed on exit."""
+
+    def sha256_of(self, key: str) -> str | None:
+        """The sha256 kept in the object's metadata; None when the object is missing."""
+
+
+class AlertChannel(Protocol):
+    """One way of telling people about an alert: email, SNS or the log."""
+
+    name: ChannelName
+
+    def targets(self, app: Application) -> list[str]:
+        """Where this channel sends the application's alerts; empty when it has none."""
+
+    def unavailable_reason(self) -> str | None:
+        """Why this channel cannot send at all here (recorded as `skipped`), else None."""
+
+    def send(self, alert: Alert, message: AlertMessage, target: str) -> None:
+        """Deliver or raise DeliveryFailed with a sentence saying why."""
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Every port of one backend, plus its lifecycle."""
+
+    backend: str
+    users: Users
+    revoked_tokens: RevokedTokens
+    applications: Applications
+    api_keys: ApiKeys
+    uploads: Uploads
+    readings: Readings
+    alerts: Alerts
+    objects: Objects
+    alert_channels: Sequence[AlertChannel]
+    lifecycle: "Lifecycle"
+
+
+class Lifecycle(Protocol):
+    def prepare(self) -> None:
+        """Create tables, buckets and folders when missing; idempotent and safe to race."""
+
+    def check(self) -> dict[str, str]:
+        """Reachability of each dependency; raises StorageUnavailable when one is down."""
+
+    def close(self) -> None: ...

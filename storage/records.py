@@ -1,0 +1,121 @@
+"""What the stores keep. Every timestamp is UTC ISO 8601 text ending in `Z`."""
+
+from typing import Generic, Literal, NamedTuple, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+UploadStatus = Literal["queued", "processing", "completed", "failed"]
+UNFINISHED: tuple[UploadStatus, ...] = ("queued", "processing")
+
+
+class Reading(NamedTuple):
+    meter_id: str
+    timestamp: str
+    kwh: float
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class User(BaseModel):
+    user_id: str
+    email: str
+    password_hash: str
+    created_at: str
+
+
+class Application(BaseModel):
+    id: str
+    owner_id: str
+    name: str
+    application_id: str
+    email: str
+    domain: str
+    threshold_kwh: float | None = None
+    alert_emails: list[str] = Field(default_factory=list)
+    alert_sns_topic_arn: str | None = None
+    created_at: str
+    updated_at: str
+
+
+class ApiKey(BaseModel):
+    id: str
+    app_id: str
+    name: str
+    prefix: str
+    key_hash: str
+    created_at: str
+    expires_at: str | None = None
+    last_used_at: str | None = None
+    revoked_at: str | None = None
+
+
+class RowProblem(BaseModel):
+    line: int
+    error: str
+
+
+class Upload(BaseModel):
+    upload_id: str
+    app_id: str
+    filename: str
+    status: UploadStatus
+    size_bytes: int
+    sha256: str
+    rows_total: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    errors: list[RowProblem] = Field(default_factory=list)
+    alert_id: str | None = None
+    object_key: str
+    created_at: str
+    completed_at: str | None = None
+    meter_id: str | None = None
+    timezone: str | None = None
+    threshold_kwh: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in UNFINISHED
+
+
+class Breach(BaseModel):
+    meter_id: str
+    timestamp: str
+    kwh: float
+
+
+ChannelName = Literal["email", "sns", "log"]
+
+
+class AlertMessage(NamedTuple):
+    subject: str
+    body: str
+
+
+class Delivery(BaseModel):
+    channel: ChannelName
+    target: str
+    status: Literal["sent", "failed", "skipped"]
+    error: str | None = None
+    attempts: int = 1
+
+
+class Alert(BaseModel):
+    alert_id: str
+    app_id: str
+    upload_id: str
+    threshold_kwh: float
+    breach_count: int
+    max_kwh: float
+    breaches: list[Breach]
+    deliveries: list[Delivery] = Field(default_factory=list)
+    created_at: str
+
+    @property
+    def has_failed_deliveries(self) -> bool:
+        return any(delivery.status == "failed" for delivery in self.deliveries)

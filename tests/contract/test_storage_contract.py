@@ -1,0 +1,242 @@
+"""What every storage backend must do, asserted through the ports only."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from storage.errors import AlreadyExists, InvalidCursor
+from storage.ports import Storage
+from storage.records import (
+    Alert,
+    ApiKey,
+    Application,
+    Breach,
+    Delivery,
+    Reading,
+    Upload,
+    User,
+)
+
+NOW = "2025-01-01T00:00:00Z"
+
+
+def user(email: str = "a@example.com") -> User:
+    return User(user_id=str(uuid.uuid4()), email=email, password_hash="h", created_at=NOW)
+
+
+def application(owner_id: str, created_at: str = NOW) -> Application:
+    return Application(
+        id=str(uuid.uuid4()), owner_id=owner_id, name="n", application_id="a",
+        email="e@example.com", domain="d", created_at=created_at, updated_at=created_at,
+    )
+
+
+def api_key(app_id: str, created_at: str = NOW) -> ApiKey:
+    return ApiKey(
+        id=f"key_{uuid.uuid4().hex}", app_id=app_id, name="k", prefix="sk_abc",
+        key_hash=uuid.uuid4().hex, created_at=created_at,
+    )
+
+
+def upload(app_id: str, upload_id: str, status: str = "queued") -> Upload:
+    return Upload.model_validate({
+        "upload_id": upload_id, "app_id": app_id, "filename": "f.csv", "status": status,
+        "size_bytes": 3, "sha256": "0" * 64, "object_key": f"uploads/{app_id}/{upload_id}/f.csv",
+        "created_at": NOW,
+    })
+
+
+def alert(app_id: str, alert_id: str, deliveries: list[Delivery] | None = None) -> Alert:
+    return Alert(
+        alert_id=alert_id, app_id=app_id, upload_id=alert_id.replace("al_", "up_"),
+        threshold_kwh=1.0, breach_count=1, max_kwh=2.0,
+        breaches=[Breach(meter_id="m", timestamp=NOW, kwh=2.0)],
+        deliveries=deliveries or [], created_at=NOW,
+    )
+
+
+def test_health_check_reports_ok(storage: Storage) -> None:
+    assert set(storage.lifecycle.check().values()) == {"ok"}
+
+
+def test_prepare_is_idempotent(storage: Storage) -> None:
+    storage.lifecycle.prepare()
+    assert storage.lifecycle.check()
+
+
+def test_users_enforce_unique_email(storage: Storage) -> None:
+    first = user("taken@example.com")
+    storage.users.add(first)
+    with pytest.raises(AlreadyExists):
+        storage.users.add(user("taken@example.com"))
+    assert storage.users.get(first.user_id) == first
+    assert storage.users.find_by_email("taken@example.com") == first
+    assert storage.users.find_by_email("other@example.com") is None
+    assert storage.users.get("missing") is None
+
+
+def test_revoked_tokens_until_expiry(storage: Storage) -> None:
+    storage.revoked_tokens.add("live", 4_000_000_000)
+    storage.revoked_tokens.add("past", 1)
+    assert storage.revoked_tokens.contains("live")
+    assert not storage.revoked_tokens.contains("past")
+    assert not storage.revoked_tokens.contains("never")
+
+
+def test_applications_by_owner(storage: Storage) -> None:
+    older = application("owner-1", "2025-01-01T00:00:00Z")
+    newer = application("owner-1", "2025-01-02T00:00:00Z")
+    other = application("owner-2")
+    for app in (newer, older, other):
+        storage.applications.put(app)
+    assert storage.applications.list_by_owner("owner-1") == [older, newer]
+    assert storage.applications.get(other.id) == other
+    renamed = older.model_copy(update={"name": "renamed", "alert_emails": ["x@example.com"]})
+    storage.applications.put(renamed)
+    assert storage.applications.get(older.id) == renamed
+    storage.applications.delete(older.id)
+    assert storage.applications.get(older.id) is None
+    assert storage.applications.list_by_owner("owner-1") == [newer]
+
+
+def test_api_keys_lookup_revoke_touch_delete(storage: Storage) -> None:
+    first = api_key("app-1", "2025-01-01T00:00:00Z")
+    second = api_key("app-1", "2025-01-02T00:00:00Z")
+    foreign = api_key("app-2")
+    for key in (second, first, foreign):
+        storage.api_keys.add(key)
+    assert storage.api_keys.find_by_hash(first.key_hash) == first
+    assert storage.api_keys.find_by_hash("nope") is None
+    assert storage.api_keys.list_for_app("app-1") == [first, second]
+    assert storage.api_keys.revoke("app-1", first.id, "2025-02-01T00:00:00Z")
+    assert not storage.api_keys.revoke("app-1", foreign.id, NOW)
+    assert not storage.api_keys.revoke("app-1", "missing", NOW)
+    storage.api_keys.touch("app-1", second.id, "2025-03-01T00:00:00Z")
+    revoked, touched = storage.api_keys.list_for_app("app-1")
+    assert revoked.revoked_at == "2025-02-01T00:00:00Z"
+    assert touched.last_used_at == "2025-03-01T00:00:00Z"
+    storage.api_keys.delete_for_app("app-1")
+    assert storage.api_keys.list_for_app("app-1") == []
+    assert storage.api_keys.find_by_hash(second.key_hash) is None
+    assert storage.api_keys.find_by_hash(foreign.key_hash) == foreign
+
+
+def test_uploads_newest_first_paginated_and_unfinished(storage: Storage) -> None:
+    ids = [f"up_{n:04d}" for n in range(5)]
+    for upload_id in ids:
+        storage.uploads.put(upload("app-1", upload_id))
+    storage.uploads.put(upload("app-2", "up_9999"))
+    storage.uploads.put(upload("app-1", ids[0], status="completed"))
+    first = storage.uploads.list_recent("app-1", 2, None)
+    assert [u.upload_id for u in first.items] == ["up_0004", "up_0003"]
+    assert first.next_cursor
+    second = storage.uploads.list_recent("app-1", 3, first.next_cursor)
+    assert [u.upload_id for u in second.items] == ["up_0002", "up_0001", "up_0000"]
+    assert second.next_cursor is None
+    assert storage.uploads.get("app-1", ids[0]).status == "completed"  # type: ignore[union-attr]
+    assert storage.uploads.get("app-2", ids[0]) is None
+    unfinished = {(u.app_id, u.upload_id) for u in storage.uploads.list_unfinished()}
+    assert unfinished == {("app-1", i) for i in ids[1:]} | {("app-2", "up_9999")}
+
+
+def test_bad_cursor_is_refused(storage: Storage) -> None:
+    for cursor in ("not-a-cursor", "W10", "eyJ4IjoxfQ"):
+        with pytest.raises(InvalidCursor):
+            storage.uploads.list_recent("app-1", 10, cursor)
+        with pytest.raises(InvalidCursor):
+            storage.readings.query("app-1", None, None, None, 10, cursor)
+
+
+def test_readings_upsert_and_query(storage: Storage) -> None:
+    storage.readings.put_many("app-1", [
+        Reading("m2", "2025-01-01T01:00:00Z", 2.0),
+        Reading("m1", "2025-01-01T01:00:00Z", 1.0),
+        Reading("m1", "2025-01-01T00:00:00Z", 0.5),
+        Reading("m1", "2025-01-01T02:00:00Z", 3.0),
+    ])
+    storage.readings.put_many("app-2", [Reading("m1", "2025-01-01T00:00:00Z", 9.0)])
+    storage.readings.put_many("app-1", [Reading("m1", "2025-01-01T01:00:00Z", 1.5)])
+    everything = storage.readings.query("app-1", None, None, None, 100, None)
+    assert everything.items == [
+        Reading("m1", "2025-01-01T00:00:00Z", 0.5),
+        Reading("m1", "2025-01-01T01:00:00Z", 1.5),
+        Reading("m2", "2025-01-01T01:00:00Z", 2.0),
+        Reading("m1", "2025-01-01T02:00:00Z", 3.0),
+    ]
+    bounded = storage.readings.query(
+        "app-1", "m1", "2025-01-01T01:00:00Z", "2025-01-01T02:00:00Z", 100, None
+    )
+    assert [r.kwh for r in bounded.items] == [1.5, 3.0]
+
+
+def test_readings_paginate_across_meters(storage: Storage) -> None:
+    readings = [
+        Reading(f"m{meter}", f"2025-01-01T{hour:02d}:00:00Z", float(hour))
+        for meter in range(3) for hour in range(10)
+    ]
+    storage.readings.put_many("app-1", readings)
+    for meter_id, expected in ((None, 30), ("m1", 10)):
+        seen: list[Reading] = []
+        cursor = None
+        while True:
+            page = storage.readings.query("app-1", meter_id, None, None, 7, cursor)
+            seen.extend(page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert len(seen) == expected
+        assert seen == sorted(seen, key=lambda r: (r.timestamp, r.meter_id))
+
+
+def test_readings_large_batch(storage: Storage) -> None:
+    readings = [Reading(f"m{n % 7}", f"2025-01-01T00:{n // 7 % 60:02d}:{n % 60:02d}Z", n)
+                for n in range(2500)]
+    storage.readings.put_many("app-big", readings)
+    unique = {(r.meter_id, r.timestamp) for r in readings}
+    page = storage.readings.query("app-big", None, None, None, 1000, None)
+    total = len(page.items)
+    while page.next_cursor:
+        page = storage.readings.query("app-big", None, None, None, 1000, page.next_cursor)
+        total += len(page.items)
+    assert total == len(unique)
+
+
+def test_alerts_add_once_list_and_retry_index(storage: Storage) -> None:
+    failed = Delivery(channel="email", target="x@example.com", status="failed", error="boom")
+    assert storage.alerts.add(alert("app-1", "al_0001"))
+    assert not storage.alerts.add(alert("app-1", "al_0001", [failed]))
+    assert storage.alerts.get("app-1", "al_0001") == alert("app-1", "al_0001")
+    storage.alerts.put(alert("app-1", "al_0002", [failed]))
+    storage.alerts.add(alert("app-2", "al_0003"))
+    page = storage.alerts.list_recent("app-1", 1, None)
+    assert [a.alert_id for a in page.items] == ["al_0002"]
+    rest = storage.alerts.list_recent("app-1", 5, page.next_cursor)
+    assert [a.alert_id for a in rest.items] == ["al_0001"]
+    assert [a.alert_id for a in storage.alerts.list_with_failed_deliveries()] == ["al_0002"]
+    sent = failed.model_copy(update={"status": "sent", "error": None})
+    storage.alerts.put(alert("app-1", "al_0002", [sent]))
+    assert storage.alerts.list_with_failed_deliveries() == []
+    assert storage.alerts.get("app-2", "al_0001") is None
+
+
+def test_objects_keep_bytes_and_sha256(storage: Storage, tmp_path: Path) -> None:
+    source = tmp_path / "source.csv"
+    source.write_bytes(b"meter_id,timestamp,kwh\nm,2025-01-01,1\n")
+    key = "uploads/app-1/up_1/source.csv"
+    storage.objects.put_file(key, source, "ab" * 32)
+    with storage.objects.fetch(key) as stream:
+        assert stream.read() == source.read_bytes()
+    assert storage.objects.sha256_of(key) == "ab" * 32
+    assert storage.objects.sha256_of("uploads/app-1/missing/x.csv") is None
+
+
+def test_alert_channels_name_their_targets(storage: Storage) -> None:
+    app = application("owner").model_copy(update={
+        "alert_emails": ["a@example.com"],
+        "alert_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
+    })
+    targets = {channel.name: channel.targets(app) for channel in storage.alert_channels}
+    assert targets["email"] == ["a@example.com"]
+    assert targets["sns"] == ["arn:aws:sns:us-east-1:123456789012:alerts"]
+    assert len(targets["log"]) == 1

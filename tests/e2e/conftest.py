@@ -1,0 +1,44 @@
+"""A real `python server.py` per backend, shared by the end-to-end tests of a session."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import Operator, ServerProcess, machine
+
+
+def local_env(data_dir: Path) -> dict[str, str]:
+    return {"STORAGE_BACKEND": "local", "DATA_DIR": str(data_dir), "LOG_FORMAT": "json"}
+
+
+@pytest.fixture(scope="session", params=["local"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    root = tmp_path_factory.mktemp(f"server-{request.param}")
+    running = ServerProcess(env=local_env(root / "data"), log_path=root / "server.log").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def operator(server: ServerProcess) -> Iterator[Operator]:
+    registered = Operator.register(server.url)
+    yield registered
+    registered.client.close()
+
+
+class Tenant:
+    """An operator with one application and one API key, and a machine client using that key."""
+
+    def __init__(self, server: ServerProcess, operator: Operator, **app_fields: object) -> None:
+        self.operator = operator
+        self.app = operator.create_app(**app_fields)
+        self.key = operator.create_key(self.app["id"], name="gateway")
+        self.machine = machine(server.url, self.key)
+
+
+@pytest.fixture
+def tenant(server: ServerProcess, operator: Operator) -> Iterator[Tenant]:
+    created = Tenant(server, operator)
+    yield created
+    created.machine.close()

@@ -1,0 +1,64 @@
+"""Health, docs, unknown routes and request logs, as a client and an operator see them."""
+
+import json
+
+import httpx
+
+from tests.e2e.conftest import Tenant
+from tests.support import ServerProcess
+
+
+def test_root_and_health(server: ServerProcess) -> None:
+    root = httpx.get(f"{server.url}/").json()
+    assert root["status"] == "online"
+    assert root["service"] == "wattkey"
+    assert root["version"]
+    health = httpx.get(f"{server.url}/health")
+    assert health.status_code == 200
+    assert health.json()["status"] == "healthy"
+    assert health.json()["checks"]
+
+
+def test_openapi_and_swagger(server: ServerProcess) -> None:
+    spec = httpx.get(f"{server.url}/openapi.json").json()
+    for path in ("/auth/register", "/app", "/uploads", "/usage", "/alerts", "/app/{app_id}/uploads"):
+        assert path in spec["paths"]
+    assert "multipart/form-data" in spec["paths"]["/uploads"]["post"]["requestBody"]["content"]
+    docs = httpx.get(f"{server.url}/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+
+
+def test_unknown_route_and_method(server: ServerProcess) -> None:
+    missing = httpx.get(f"{server.url}/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Not Found"}
+    wrong = httpx.delete(f"{server.url}/health")
+    assert wrong.status_code == 405
+    assert "detail" in wrong.json()
+
+
+def test_malformed_json_is_a_422_sentence(server: ServerProcess) -> None:
+    response = httpx.post(
+        f"{server.url}/auth/register", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)
+
+
+def test_request_log_lines_name_the_caller_never_the_secret(
+    server: ServerProcess, tenant: Tenant
+) -> None:
+    response = tenant.machine.get("/protected", headers={"X-Request-ID": "trace-me-123"})
+    assert response.headers["x-request-id"] == "trace-me-123"
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    logged = [line for line in lines if line.get("request_id") == "trace-me-123"]
+    assert logged, "the request was not logged"
+    entry = logged[-1]
+    assert entry["method"] == "GET"
+    assert entry["path"] == "/protected"
+    assert entry["status"] == 200
+    assert entry["duration_ms"] >= 0
+    assert entry["caller"] == f"app:{tenant.app['id']}"
+    assert tenant.key not in server.log()
+    assert "correct horse" not in server.log()
