@@ -42,10 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (health.router, auth.router, applications.router, api_keys.router):
         app.include_router(router)
-    app.include_router(data_router(get_key_application, tags=["machine clients"]))
-    app.include_router(
-        data_router(get_owned_application, tags=["console"]), prefix="/app/{app_id}"
-    )
+    app.include_router(data_router(get_key_application, tag="machine clients"))
+    app.include_router(data_router(get_owned_application, tag="console"), prefix="/app/{app_id}")
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:
         wildcard = settings.cors_origins == ["*"]

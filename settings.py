@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         return specific or self.aws_endpoint_url
 
     def signing_secrets(self) -> tuple[str, str]:
-        """JWT secret and API-key pepper; generated once and kept in DATA_DIR on the local backend."""
+        """JWT secret and API-key pepper; on the local backend generated once, kept in DATA_DIR."""
         if self.jwt_secret and self.api_key_pepper:
             return self.jwt_secret.get_secret_value(), self.api_key_pepper.get_secret_value()
         if self.storage_backend == "aws":
@@ -73,7 +73,9 @@ class Settings(BaseSettings):
         kept = _kept_secrets(self.data_dir / SECRETS_FILE)
         jwt_secret = self.jwt_secret.get_secret_value() if self.jwt_secret else kept["jwt_secret"]
         pepper = (
-            self.api_key_pepper.get_secret_value() if self.api_key_pepper else kept["api_key_pepper"]
+            self.api_key_pepper.get_secret_value()
+            if self.api_key_pepper
+            else kept["api_key_pepper"]
         )
         return jwt_secret, pepper
 

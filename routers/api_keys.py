@@ -35,8 +35,9 @@ class KeyOut(BaseModel):
 
     @classmethod
     def of(cls, key: ApiKey) -> "KeyOut":
-        return cls(**key.model_dump(exclude={"key_hash", "app_id", "revoked_at"}),
-                   is_active=is_active(key))
+        return cls(
+            **key.model_dump(exclude={"key_hash", "app_id", "revoked_at"}), is_active=is_active(key)
+        )
 
 
 class IssuedKey(BaseModel):
@@ -68,8 +69,12 @@ def issue_key(
     request = body or KeyRequest()
     key, secret = services.api_keys.issue(app, request.name, request.expires_at)
     return IssuedKey(
-        id=key.id, api_key=secret, name=key.name, prefix=key.prefix,
-        created_at=key.created_at, expires_at=key.expires_at,
+        id=key.id,
+        api_key=secret,
+        name=key.name,
+        prefix=key.prefix,
+        created_at=key.created_at,
+        expires_at=key.expires_at,
     )
 
 
@@ -88,7 +93,9 @@ def revoke_key(app: OwnedApplication, key_id: str, services: ServicesDep) -> Res
 @router.post("/verify-key")
 async def verify_key(access: KeyHolder) -> KeyCheck:
     return KeyCheck(
-        valid=True, app_id=access.app.id, key_name=access.key.name,
+        valid=True,
+        app_id=access.app.id,
+        key_name=access.key.name,
         expires_at=access.key.expires_at,
     )
 

@@ -30,9 +30,9 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
 
 
-def data_router(subject: Callable[..., Application], tags: list[str]) -> APIRouter:
-    router = APIRouter(tags=tags)
-    Subject = Annotated[Application, Depends(subject)]  # noqa: N806 - a type alias
+def data_router(subject: Callable[..., Application], tag: str) -> APIRouter:
+    router = APIRouter(tags=[tag])
+    Subject = Annotated[Application, Depends(subject)]
 
     @router.post(
         "/uploads",
@@ -61,7 +61,9 @@ def data_router(subject: Callable[..., Application], tags: list[str]) -> APIRout
         app: Subject, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
     ) -> UploadPage:
         page = services.ingestion.list(app, limit, cursor)
-        return UploadPage(items=[UploadReport.of(u) for u in page.items], next_cursor=page.next_cursor)
+        return UploadPage(
+            items=[UploadReport.of(u) for u in page.items], next_cursor=page.next_cursor
+        )
 
     @router.get("/uploads/{upload_id}")
     def get_upload(upload_id: str, app: Subject, services: ServicesDep) -> UploadReport:
@@ -81,7 +83,9 @@ def data_router(subject: Callable[..., Application], tags: list[str]) -> APIRout
         cursor: Cursor = None,
     ) -> UsagePage:
         page = services.usage.query(app, meter_id, start, end, limit, cursor)
-        items = [ReadingOut(meter_id=r.meter_id, timestamp=r.timestamp, kwh=r.kwh) for r in page.items]
+        items = [
+            ReadingOut(meter_id=r.meter_id, timestamp=r.timestamp, kwh=r.kwh) for r in page.items
+        ]
         return UsagePage(items=items, next_cursor=page.next_cursor)
 
     @router.get("/alerts")

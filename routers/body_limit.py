@@ -69,9 +69,14 @@ async def _too_large(send: Send, limit: int) -> None:
     body = json.dumps(
         {"detail": f"The request body is larger than the limit of {limit} bytes."}
     ).encode()
-    await send({
-        "type": "http.response.start",
-        "status": 413,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -6,10 +6,10 @@ import anyio
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
+from services.accounts import User
 from services.api_keys import KeyAccess
 from services.applications import Application
 from services.platform import Services
-from services.accounts import User
 
 bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)

@@ -44,7 +44,10 @@ def describe_validation(error: RequestValidationError | ValidationError) -> str:
 
 
 async def _service_error(request: Request, error: Exception) -> JSONResponse:
-    code = SERVICE_STATUS.get(type(error), status.HTTP_400_BAD_REQUEST)
+    code = next(
+        (code for kind, code in SERVICE_STATUS.items() if isinstance(error, kind)),
+        status.HTTP_400_BAD_REQUEST,
+    )
     headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else None
     return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
 
@@ -60,7 +63,8 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 async def _unavailable(request: Request, error: Exception) -> JSONResponse:
     logger.warning("storage unavailable", extra={"reason": str(error)})
     return JSONResponse(
-        {"detail": UNAVAILABLE}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        {"detail": UNAVAILABLE},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": "5"},
     )
 

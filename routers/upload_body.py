@@ -41,20 +41,31 @@ OPENAPI_BODY: dict[str, Any] = {
         },
     },
     "parameters": [
-        {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
-         "description": "Raw text/csv bodies only: the same as the multipart field."}
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Raw text/csv bodies only: the same as the multipart field.",
+        }
         for name in (*OPTION_NAMES, "filename")
     ],
 }
 
 
-async def receive_files(request: Request, max_bytes: int) -> tuple[list[IncomingFile], dict[str, str]]:
+async def receive_files(
+    request: Request, max_bytes: int
+) -> tuple[list[IncomingFile], dict[str, str]]:
     """The spooled files and the raw option values (threshold_kwh, meter_id, timezone)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "multipart/form-data":
         return await _multipart(request, max_bytes)
     if media_type in RAW_TYPES:
-        options = {name: request.query_params[name] for name in OPTION_NAMES if name in request.query_params}
+        options = {
+            name: request.query_params[name]
+            for name in OPTION_NAMES
+            if name in request.query_params
+        }
         incoming = await _spool(request.query_params.get("filename"), request.stream(), max_bytes)
         return [incoming], options
     raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_TYPE)
@@ -66,7 +77,9 @@ async def _multipart(request: Request, max_bytes: int) -> tuple[list[IncomingFil
         files = [part for part in parts if isinstance(part, UploadFile)]
         if not files:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NO_FILES)
-        options = {name: str(form[name]) for name in OPTION_NAMES if isinstance(form.get(name), str)}
+        options = {
+            name: str(form[name]) for name in OPTION_NAMES if isinstance(form.get(name), str)
+        }
         spooled: list[IncomingFile] = []
         try:
             for part in files:
@@ -83,7 +96,9 @@ async def _chunks(part: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def _spool(filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int) -> IncomingFile:
+async def _spool(
+    filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int
+) -> IncomingFile:
     incoming = await anyio.to_thread.run_sync(IncomingFile, filename, max_bytes)
     try:
         async for chunk in chunks:

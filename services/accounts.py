@@ -83,7 +83,10 @@ class AccountService:
         """The claims of a well-signed, unexpired token that was not logged out."""
         try:
             claims: dict[str, str] = jwt.decode(
-                token, self._secret, algorithms=[ALGORITHM], options={"require": ["exp", "jti", "sub"]}
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                options={"require": ["exp", "jti", "sub"]},
             )
         except jwt.PyJWTError as error:
             raise Unauthorized(BAD_TOKEN) from error

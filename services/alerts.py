@@ -1,4 +1,4 @@
-"""Threshold alerts: one per upload with breaches, delivered on every channel, retried on failure."""
+"""Threshold alerts: one per upload with breaches, sent on every channel, failures retried."""
 
 import logging
 from collections.abc import Iterable, Sequence
@@ -86,7 +86,9 @@ class AlertService:
             reason = channel.unavailable_reason()
             for target in channel.targets(app):
                 if reason:
-                    yield Delivery(channel=channel.name, target=target, status="skipped", error=reason)
+                    yield Delivery(
+                        channel=channel.name, target=target, status="skipped", error=reason
+                    )
                 else:
                     yield self._send(channel, alert, app, target, attempts=1)
 
@@ -102,10 +104,16 @@ class AlertService:
         try:
             channel.send(alert, compose_message(alert, app), target)
         except DeliveryFailed as error:
-            logger.warning("alert delivery failed", extra={"alert_id": alert.alert_id,
-                                                            "channel": channel.name})
-            return Delivery(channel=channel.name, target=target, status="failed",
-                            error=str(error), attempts=attempts)
+            logger.warning(
+                "alert delivery failed", extra={"alert_id": alert.alert_id, "channel": channel.name}
+            )
+            return Delivery(
+                channel=channel.name,
+                target=target,
+                status="failed",
+                error=str(error),
+                attempts=attempts,
+            )
         return Delivery(channel=channel.name, target=target, status="sent", attempts=attempts)
 
 

@@ -1,12 +1,12 @@
-"""API keys: issued once, stored as a peppered hash, verified in constant time with a short cache."""
+"""API keys: shown once, stored as a peppered hash, checked in constant time, briefly cached."""
 
 import hashlib
 import hmac
 import re
 import secrets
 import time
-from datetime import datetime, timedelta
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from services.clock import new_id, now_text, to_text, utc_now

@@ -32,7 +32,10 @@ class ApplicationService:
     def create(self, owner: User, draft: ApplicationDraft) -> Application:
         now = now_text()
         app = Application(
-            id=new_id("app"), owner_id=owner.user_id, created_at=now, updated_at=now,
+            id=new_id("app"),
+            owner_id=owner.user_id,
+            created_at=now,
+            updated_at=now,
             **draft.model_dump(),
         )
         self._applications.put(app)

@@ -3,7 +3,6 @@
 import logging
 import math
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -103,7 +102,10 @@ class IngestionService:
             for upload, incoming in zip(stored, files, strict=True):
                 self._workers.submit(self._process_in_background, app, upload, incoming)
             return stored, False
-        reports = [self._process_now(app, upload, incoming) for upload, incoming in zip(stored, files, strict=True)]
+        reports = [
+            self._process_now(app, upload, incoming)
+            for upload, incoming in zip(stored, files, strict=True)
+        ]
         return reports, all(report.finished for report in reports)
 
     def get(self, app: Application, upload_id: str) -> Upload | None:
@@ -170,12 +172,15 @@ class IngestionService:
                     self._process(app, upload, incoming)
                     return
                 except StorageUnavailable:
-                    logger.warning("storage unavailable; retrying upload",
-                                   extra={"upload_id": upload.upload_id, "retry_in_s": delay})
+                    logger.warning(
+                        "storage unavailable; retrying upload",
+                        extra={"upload_id": upload.upload_id, "retry_in_s": delay},
+                    )
                     if self._stopping.wait(delay):
                         return
-            logger.error("upload left unfinished until the next start",
-                         extra={"upload_id": upload.upload_id})
+            logger.error(
+                "upload left unfinished until the next start", extra={"upload_id": upload.upload_id}
+            )
         except _Interrupted:
             logger.info("upload interrupted by shutdown", extra={"upload_id": upload.upload_id})
         except Exception:
@@ -212,21 +217,27 @@ class IngestionService:
             rejected += len(batch.errors)
             room = KEPT_ERRORS - len(problems)
             problems.extend(RowProblem(line=e.line, error=e.error) for e in batch.errors[:room])
-        alert_id = self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None
-        return upload.model_copy(update={
-            "status": "completed",
-            "rows_total": accepted + rejected,
-            "rows_accepted": accepted,
-            "rows_rejected": rejected,
-            "errors": problems,
-            "alert_id": alert_id,
-            "completed_at": now_text(),
-        })
+        alert_id = (
+            self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None
+        )
+        return upload.model_copy(
+            update={
+                "status": "completed",
+                "rows_total": accepted + rejected,
+                "rows_accepted": accepted,
+                "rows_rejected": rejected,
+                "errors": problems,
+                "alert_id": alert_id,
+                "completed_at": now_text(),
+            }
+        )
 
 
 def _failed(upload: Upload, reason: str) -> Upload:
-    return upload.model_copy(update={
-        "status": "failed",
-        "errors": [RowProblem(line=WHOLE_FILE, error=reason)],
-        "completed_at": now_text(),
-    })
+    return upload.model_copy(
+        update={
+            "status": "failed",
+            "errors": [RowProblem(line=WHOLE_FILE, error=reason)],
+            "completed_at": now_text(),
+        }
+    )

@@ -1,1 +1,1 @@
-"""Ports (Protocols) and their adapters: `local` (SQLite + files) and `aws` (DynamoDB, S3, SES, SNS)."""
+"""Ports (Protocols) and their adapters: `local` (SQLite, files) and `aws`."""

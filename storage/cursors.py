@@ -22,4 +22,5 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
     valid = isinstance(position, list) and len(position) == size
     if not valid or not all(isinstance(value, str) for value in position):
         raise InvalidCursor(cursor)
-    return position
+    values: list[str] = position
+    return values

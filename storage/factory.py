@@ -7,7 +7,7 @@ from storage.ports import Storage
 
 def open_storage(settings: Settings) -> Storage:
     if settings.storage_backend == "aws":
-        from storage.aws.backend import open_aws_storage  # noqa: PLC0415 - boto3 only when used
+        from storage.aws.backend import open_aws_storage
 
         return open_aws_storage(settings)
     return open_local_storage(settings.data_dir)

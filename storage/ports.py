@@ -1,14 +1,14 @@
 """The ports: what services need from storage. Each backend provides one adapter per port."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from storage.records import (
-    AlertMessage,
     Alert,
+    AlertMessage,
     ApiKey,
     Application,
     ChannelName,

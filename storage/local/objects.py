@@ -72,4 +72,3 @@ def _write_durably(target: Path, write: Callable[[BinaryIO], object]) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
-

@@ -26,7 +26,9 @@ class SqliteUploads:
 
     def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[Upload]:
         docs, next_cursor = _newest_first(self._db, "uploads", "upload_id", app_id, limit, cursor)
-        return Page(items=[Upload.model_validate_json(doc) for doc in docs], next_cursor=next_cursor)
+        return Page(
+            items=[Upload.model_validate_json(doc) for doc in docs], next_cursor=next_cursor
+        )
 
     def list_unfinished(self) -> list[Upload]:
         with self._db.reading() as connection:
@@ -43,7 +45,12 @@ class SqliteAlerts:
             cursor = connection.execute(
                 "INSERT OR IGNORE INTO alerts (app_id, alert_id, failed_deliveries, doc)"
                 " VALUES (?, ?, ?, ?)",
-                (alert.app_id, alert.alert_id, alert.has_failed_deliveries, alert.model_dump_json()),
+                (
+                    alert.app_id,
+                    alert.alert_id,
+                    alert.has_failed_deliveries,
+                    alert.model_dump_json(),
+                ),
             )
         return cursor.rowcount > 0
 
@@ -52,7 +59,12 @@ class SqliteAlerts:
             connection.execute(
                 "INSERT OR REPLACE INTO alerts (app_id, alert_id, failed_deliveries, doc)"
                 " VALUES (?, ?, ?, ?)",
-                (alert.app_id, alert.alert_id, alert.has_failed_deliveries, alert.model_dump_json()),
+                (
+                    alert.app_id,
+                    alert.alert_id,
+                    alert.has_failed_deliveries,
+                    alert.model_dump_json(),
+                ),
             )
 
     def get(self, app_id: str, alert_id: str) -> Alert | None:

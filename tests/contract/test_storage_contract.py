@@ -27,32 +27,54 @@ def user(email: str = "a@example.com") -> User:
 
 def application(owner_id: str, created_at: str = NOW) -> Application:
     return Application(
-        id=str(uuid.uuid4()), owner_id=owner_id, name="n", application_id="a",
-        email="e@example.com", domain="d", created_at=created_at, updated_at=created_at,
+        id=str(uuid.uuid4()),
+        owner_id=owner_id,
+        name="n",
+        application_id="a",
+        email="e@example.com",
+        domain="d",
+        created_at=created_at,
+        updated_at=created_at,
     )
 
 
 def api_key(app_id: str, created_at: str = NOW) -> ApiKey:
     return ApiKey(
-        id=f"key_{uuid.uuid4().hex}", app_id=app_id, name="k", prefix="sk_abc",
-        key_hash=uuid.uuid4().hex, created_at=created_at,
+        id=f"key_{uuid.uuid4().hex}",
+        app_id=app_id,
+        name="k",
+        prefix="sk_abc",
+        key_hash=uuid.uuid4().hex,
+        created_at=created_at,
     )
 
 
 def upload(app_id: str, upload_id: str, status: str = "queued") -> Upload:
-    return Upload.model_validate({
-        "upload_id": upload_id, "app_id": app_id, "filename": "f.csv", "status": status,
-        "size_bytes": 3, "sha256": "0" * 64, "object_key": f"uploads/{app_id}/{upload_id}/f.csv",
-        "created_at": NOW,
-    })
+    return Upload.model_validate(
+        {
+            "upload_id": upload_id,
+            "app_id": app_id,
+            "filename": "f.csv",
+            "status": status,
+            "size_bytes": 3,
+            "sha256": "0" * 64,
+            "object_key": f"uploads/{app_id}/{upload_id}/f.csv",
+            "created_at": NOW,
+        }
+    )
 
 
 def alert(app_id: str, alert_id: str, deliveries: list[Delivery] | None = None) -> Alert:
     return Alert(
-        alert_id=alert_id, app_id=app_id, upload_id=alert_id.replace("al_", "up_"),
-        threshold_kwh=1.0, breach_count=1, max_kwh=2.0,
+        alert_id=alert_id,
+        app_id=app_id,
+        upload_id=alert_id.replace("al_", "up_"),
+        threshold_kwh=1.0,
+        breach_count=1,
+        max_kwh=2.0,
         breaches=[Breach(meter_id="m", timestamp=NOW, kwh=2.0)],
-        deliveries=deliveries or [], created_at=NOW,
+        deliveries=deliveries or [],
+        created_at=NOW,
     )
 
 
@@ -149,12 +171,15 @@ def test_bad_cursor_is_refused(storage: Storage) -> None:
 
 
 def test_readings_upsert_and_query(storage: Storage) -> None:
-    storage.readings.put_many("app-1", [
-        Reading("m2", "2025-01-01T01:00:00Z", 2.0),
-        Reading("m1", "2025-01-01T01:00:00Z", 1.0),
-        Reading("m1", "2025-01-01T00:00:00Z", 0.5),
-        Reading("m1", "2025-01-01T02:00:00Z", 3.0),
-    ])
+    storage.readings.put_many(
+        "app-1",
+        [
+            Reading("m2", "2025-01-01T01:00:00Z", 2.0),
+            Reading("m1", "2025-01-01T01:00:00Z", 1.0),
+            Reading("m1", "2025-01-01T00:00:00Z", 0.5),
+            Reading("m1", "2025-01-01T02:00:00Z", 3.0),
+        ],
+    )
     storage.readings.put_many("app-2", [Reading("m1", "2025-01-01T00:00:00Z", 9.0)])
     storage.readings.put_many("app-1", [Reading("m1", "2025-01-01T01:00:00Z", 1.5)])
     everything = storage.readings.query("app-1", None, None, None, 100, None)
@@ -173,7 +198,8 @@ def test_readings_upsert_and_query(storage: Storage) -> None:
 def test_readings_paginate_across_meters(storage: Storage) -> None:
     readings = [
         Reading(f"m{meter}", f"2025-01-01T{hour:02d}:00:00Z", float(hour))
-        for meter in range(3) for hour in range(10)
+        for meter in range(3)
+        for hour in range(10)
     ]
     storage.readings.put_many("app-1", readings)
     for meter_id, expected in ((None, 30), ("m1", 10)):
@@ -190,8 +216,10 @@ def test_readings_paginate_across_meters(storage: Storage) -> None:
 
 
 def test_readings_large_batch(storage: Storage) -> None:
-    readings = [Reading(f"m{n % 7}", f"2025-01-01T00:{n // 7 % 60:02d}:{n % 60:02d}Z", n)
-                for n in range(2500)]
+    readings = [
+        Reading(f"m{n % 7}", f"2025-01-01T00:{n // 7 % 60:02d}:{n % 60:02d}Z", n)
+        for n in range(2500)
+    ]
     storage.readings.put_many("app-big", readings)
     unique = {(r.meter_id, r.timestamp) for r in readings}
     page = storage.readings.query("app-big", None, None, None, 1000, None)
@@ -232,10 +260,12 @@ def test_objects_keep_bytes_and_sha256(storage: Storage, tmp_path: Path) -> None
 
 
 def test_alert_channels_name_their_targets(storage: Storage) -> None:
-    app = application("owner").model_copy(update={
-        "alert_emails": ["a@example.com"],
-        "alert_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
-    })
+    app = application("owner").model_copy(
+        update={
+            "alert_emails": ["a@example.com"],
+            "alert_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
+        }
+    )
     targets = {channel.name: channel.targets(app) for channel in storage.alert_channels}
     assert targets["email"] == ["a@example.com"]
     assert targets["sns"] == ["arn:aws:sns:us-east-1:123456789012:alerts"]

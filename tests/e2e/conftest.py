@@ -13,7 +13,9 @@ def local_env(data_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session", params=["local"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     root = tmp_path_factory.mktemp(f"server-{request.param}")
     running = ServerProcess(env=local_env(root / "data"), log_path=root / "server.log").start()
     yield running

@@ -22,7 +22,15 @@ def test_key_is_shown_once_and_listed_without_secret(operator: Operator) -> None
     listed = operator.client.get(f"/app/{app_id}/api-keys")
     assert listed.status_code == 200
     (entry,) = listed.json()
-    assert set(entry) == {"id", "name", "prefix", "created_at", "expires_at", "last_used_at", "is_active"}
+    assert set(entry) == {
+        "id",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "is_active",
+    }
     assert entry["is_active"] is True
     assert key["api_key"] not in listed.text
     assert operator.client.post(f"/app/{app_id}/api-key").status_code == 201
@@ -32,7 +40,10 @@ def test_verify_and_protected(server: ServerProcess, tenant: Tenant) -> None:
     verified = tenant.machine.post("/verify-key")
     assert verified.status_code == 200
     assert verified.json() == {
-        "valid": True, "app_id": tenant.app["id"], "key_name": "gateway", "expires_at": None
+        "valid": True,
+        "app_id": tenant.app["id"],
+        "key_name": "gateway",
+        "expires_at": None,
     }
     protected = tenant.machine.get("/protected").json()
     assert protected["app_id"] == tenant.app["id"]
@@ -44,8 +55,13 @@ def test_verify_and_protected(server: ServerProcess, tenant: Tenant) -> None:
 
 def test_bad_keys_are_401(server: ServerProcess, tenant: Tenant) -> None:
     forged = "sk_" + "A" * 43
-    for headers in ({}, {"X-API-Key": ""}, {"X-API-Key": "nope"}, {"X-API-Key": forged},
-                    {"X-API-Key": tenant.key + "x"}):
+    for headers in (
+        {},
+        {"X-API-Key": ""},
+        {"X-API-Key": "nope"},
+        {"X-API-Key": forged},
+        {"X-API-Key": tenant.key + "x"},
+    ):
         for method, path in (("POST", "/verify-key"), ("GET", "/protected"), ("GET", "/usage")):
             response = httpx.request(method, f"{server.url}{path}", headers=headers)
             assert response.status_code == 401, (headers, path)
@@ -78,7 +94,9 @@ def test_expiring_keys(server: ServerProcess, operator: Operator) -> None:
         assert client.get("/protected").status_code == 200
         time.sleep(2.5)
         assert client.get("/protected").status_code == 401
-    past = operator.client.post(f"/app/{app_id}/api-key", json={"expires_at": "2000-01-01T00:00:00Z"})
+    past = operator.client.post(
+        f"/app/{app_id}/api-key", json={"expires_at": "2000-01-01T00:00:00Z"}
+    )
     assert past.status_code == 422
     assert "future" in past.json()["detail"]
     garbage = operator.client.post(f"/app/{app_id}/api-key", json={"expires_at": "someday"})
@@ -90,7 +108,9 @@ def test_keys_see_only_their_application(server: ServerProcess, tenant: Tenant) 
     other_key = tenant.operator.create_key(other["id"])
     with machine(server.url, other_key) as client:
         assert client.get("/protected").json()["app_id"] == other["id"]
-        own = tenant.machine.post("/uploads", files={"files": ("a.csv", b"meter_id,timestamp,kwh\nm,2025-01-01,1\n")})
+        own = tenant.machine.post(
+            "/uploads", files={"files": ("a.csv", b"meter_id,timestamp,kwh\nm,2025-01-01,1\n")}
+        )
         upload_id = own.json()["uploads"][0]["upload_id"]
         assert client.get(f"/uploads/{upload_id}").status_code == 404
         assert client.get("/usage").json()["items"] == []

@@ -9,7 +9,8 @@ from tests.support import Operator, ServerProcess, app_body
 
 def test_create_read_update_list_delete(operator: Operator) -> None:
     created = operator.create_app(
-        threshold_kwh=2.5, alert_emails=["alerts@example.com"],
+        threshold_kwh=2.5,
+        alert_emails=["alerts@example.com"],
         alert_sns_topic_arn="arn:aws:sns:us-east-1:123456789012:wattkey-alerts",
     )
     assert created["name"] == "Meters North"
@@ -21,7 +22,9 @@ def test_create_read_update_list_delete(operator: Operator) -> None:
     assert created["created_at"] == created["updated_at"]
     app_id = created["id"]
     assert operator.client.get(f"/app/{app_id}").json() == created
-    updated = operator.client.put(f"/app/{app_id}", json=app_body(App_name="Renamed", threshold_kwh=None))
+    updated = operator.client.put(
+        f"/app/{app_id}", json=app_body(App_name="Renamed", threshold_kwh=None)
+    )
     assert updated.status_code == 200
     assert updated.json()["name"] == "Renamed"
     assert updated.json()["threshold_kwh"] is None
@@ -57,7 +60,9 @@ def test_requires_a_signed_in_operator(server: ServerProcess) -> None:
     assert httpx.get(f"{server.url}/apps").status_code == 401
 
 
-def test_another_operators_application_is_404_everywhere(server: ServerProcess, tenant: Tenant) -> None:
+def test_another_operators_application_is_404_everywhere(
+    server: ServerProcess, tenant: Tenant
+) -> None:
     intruder = Operator.register(server.url)
     app_id = tenant.app["id"]
     key_id = tenant.operator.client.get(f"/app/{app_id}/api-keys").json()[0]["id"]

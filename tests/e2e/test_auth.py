@@ -14,13 +14,18 @@ def test_register_login_me(server: ServerProcess) -> None:
     body = registered.json()
     assert body["email"] == email
     assert body["token_type"] == "bearer"
-    assert body["user_id"] and body["access_token"]
-    login = httpx.post(f"{server.url}/auth/login", json={"email": email, "password": "a long password"})
+    assert body["user_id"]
+    assert body["access_token"]
+    login = httpx.post(
+        f"{server.url}/auth/login", json={"email": email, "password": "a long password"}
+    )
     assert login.status_code == 200
     token = login.json()
     assert token["token_type"] == "bearer"
     assert token["expires_in"] > 0
-    me = httpx.get(f"{server.url}/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"})
+    me = httpx.get(
+        f"{server.url}/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"}
+    )
     assert me.status_code == 200
     assert me.json()["user_id"] == body["user_id"]
     assert me.json()["email"] == email
@@ -29,8 +34,15 @@ def test_register_login_me(server: ServerProcess) -> None:
 
 def test_duplicate_email_is_409_case_insensitively(server: ServerProcess) -> None:
     email = unique_email()
-    assert httpx.post(f"{server.url}/auth/register", json={"email": email, "password": "12345678"}).status_code == 201
-    again = httpx.post(f"{server.url}/auth/register", json={"email": email.upper(), "password": "12345678"})
+    assert (
+        httpx.post(
+            f"{server.url}/auth/register", json={"email": email, "password": "12345678"}
+        ).status_code
+        == 201
+    )
+    again = httpx.post(
+        f"{server.url}/auth/register", json={"email": email.upper(), "password": "12345678"}
+    )
     assert again.status_code == 409
     assert "already" in again.json()["detail"]
 
@@ -49,8 +61,12 @@ def test_register_validation(server: ServerProcess) -> None:
 
 
 def test_login_failures_look_the_same(server: ServerProcess, operator: Operator) -> None:
-    wrong = httpx.post(f"{server.url}/auth/login", json={"email": operator.email, "password": "wrong password"})
-    unknown = httpx.post(f"{server.url}/auth/login", json={"email": unique_email(), "password": "whatever1"})
+    wrong = httpx.post(
+        f"{server.url}/auth/login", json={"email": operator.email, "password": "wrong password"}
+    )
+    unknown = httpx.post(
+        f"{server.url}/auth/login", json={"email": unique_email(), "password": "whatever1"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
 
@@ -61,7 +77,9 @@ def test_oauth2_token_form(server: ServerProcess, operator: Operator) -> None:
     )
     assert response.status_code == 200
     assert response.json()["token_type"] == "bearer"
-    bad = httpx.post(f"{server.url}/auth/token", data={"username": operator.email, "password": "nope"})
+    bad = httpx.post(
+        f"{server.url}/auth/token", data={"username": operator.email, "password": "nope"}
+    )
     assert bad.status_code == 401
 
 

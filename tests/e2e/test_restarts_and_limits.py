@@ -22,12 +22,17 @@ def test_everything_survives_a_restart(tmp_path: Path) -> None:
         app = operator.create_app(threshold_kwh=0.45)
         key = operator.create_key(app["id"])
         with machine(server.url, key) as client:
-            report = client.post("/uploads", files={"files": ("a.csv", b"meter_id,timestamp,kwh\nm,2025-01-01,0.5\n")}).json()
+            report = client.post(
+                "/uploads",
+                files={"files": ("a.csv", b"meter_id,timestamp,kwh\nm,2025-01-01,0.5\n")},
+            ).json()
     finally:
         server.stop()
     server.start()
     try:
-        login = httpx.post(f"{server.url}/auth/login", json={"email": operator.email, "password": "correct horse"})
+        login = httpx.post(
+            f"{server.url}/auth/login", json={"email": operator.email, "password": "correct horse"}
+        )
         assert login.status_code == 200
         operator.client.base_url = httpx.URL(server.url)
         assert operator.client.get("/auth/me").status_code == 200
@@ -39,7 +44,9 @@ def test_everything_survives_a_restart(tmp_path: Path) -> None:
             assert client.get("/usage").json()["items"] == [
                 {"meter_id": "m", "timestamp": "2025-01-01T00:00:00Z", "kwh": 0.5}
             ]
-            assert [a["alert_id"] for a in client.get("/alerts").json()["items"]] == [upload["alert_id"]]
+            assert [a["alert_id"] for a in client.get("/alerts").json()["items"]] == [
+                upload["alert_id"]
+            ]
     finally:
         server.stop()
 
@@ -66,7 +73,9 @@ def test_a_crash_after_accepting_loses_nothing_and_doubles_nothing(tmp_path: Pat
             total = 0
             cursor = None
             while True:
-                page = client.get("/usage", params={"limit": 1000, **({"cursor": cursor} if cursor else {})}).json()
+                page = client.get(
+                    "/usage", params={"limit": 1000, **({"cursor": cursor} if cursor else {})}
+                ).json()
                 total += len(page["items"])
                 if not (cursor := page["next_cursor"]):
                     break
@@ -91,25 +100,41 @@ def test_oversized_uploads_are_413(tmp_path: Path) -> None:
             assert "limit" in multipart.json()["detail"]
             raw = client.post("/uploads", content=big, headers={"Content-Type": "text/csv"})
             assert raw.status_code == 413
-            chunked = client.post("/uploads", content=iter([big[:600], big[600:]]),
-                                  headers={"Content-Type": "text/csv"})
+            chunked = client.post(
+                "/uploads",
+                content=iter([big[:600], big[600:]]),
+                headers={"Content-Type": "text/csv"},
+            )
             assert chunked.status_code == 413
             small = client.post("/uploads", files={"files": ("ok.csv", big[:200])})
             assert small.status_code == 201
-            assert client.get("/uploads").json()["items"][0]["upload_id"] == small.json()["uploads"][0]["upload_id"]
+            assert (
+                client.get("/uploads").json()["items"][0]["upload_id"]
+                == small.json()["uploads"][0]["upload_id"]
+            )
             assert len(client.get("/uploads").json()["items"]) == 1
     finally:
         server.stop()
 
 
 def test_cors_allows_configured_origins_only(tmp_path: Path) -> None:
-    env = {**local_env(tmp_path / "data"), "ALLOWED_ORIGINS": "https://console.example.com, http://localhost:3000"}
+    env = {
+        **local_env(tmp_path / "data"),
+        "ALLOWED_ORIGINS": "https://console.example.com, http://localhost:3000",
+    }
     server = ServerProcess(env=env, log_path=tmp_path / "log").start()
     try:
-        preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
-        allowed = httpx.options(f"{server.url}/app", headers={"Origin": "https://console.example.com", **preflight})
+        preflight = {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        }
+        allowed = httpx.options(
+            f"{server.url}/app", headers={"Origin": "https://console.example.com", **preflight}
+        )
         assert allowed.headers["access-control-allow-origin"] == "https://console.example.com"
-        denied = httpx.options(f"{server.url}/app", headers={"Origin": "https://evil.example.com", **preflight})
+        denied = httpx.options(
+            f"{server.url}/app", headers={"Origin": "https://evil.example.com", **preflight}
+        )
         assert "access-control-allow-origin" not in denied.headers
     finally:
         server.stop()

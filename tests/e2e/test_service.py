@@ -21,7 +21,14 @@ def test_root_and_health(server: ServerProcess) -> None:
 
 def test_openapi_and_swagger(server: ServerProcess) -> None:
     spec = httpx.get(f"{server.url}/openapi.json").json()
-    for path in ("/auth/register", "/app", "/uploads", "/usage", "/alerts", "/app/{app_id}/uploads"):
+    for path in (
+        "/auth/register",
+        "/app",
+        "/uploads",
+        "/usage",
+        "/alerts",
+        "/app/{app_id}/uploads",
+    ):
         assert path in spec["paths"]
     assert "multipart/form-data" in spec["paths"]["/uploads"]["post"]["requestBody"]["content"]
     docs = httpx.get(f"{server.url}/docs")
@@ -40,7 +47,9 @@ def test_unknown_route_and_method(server: ServerProcess) -> None:
 
 def test_malformed_json_is_a_422_sentence(server: ServerProcess) -> None:
     response = httpx.post(
-        f"{server.url}/auth/register", content=b"{not json", headers={"content-type": "application/json"}
+        f"{server.url}/auth/register",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
     )
     assert response.status_code == 422
     assert isinstance(response.json()["detail"], str)

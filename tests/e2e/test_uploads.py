@@ -10,8 +10,16 @@ import httpx
 from tests.e2e.conftest import Tenant
 from tests.support import ServerProcess
 
-GENERIC = b"meter_id,timestamp,kwh\nnorth-7,2025-01-01T00:00:00Z,0.42\nnorth-7,2025-01-01T01:00:00Z,0.50\n"
-SECOND = b"Meter;Reading Time;Usage;Unit\r\nsouth-1;2025-01-01 00:00;1500;Wh\r\nsouth-1;2025-01-01 01:00;2,5;kWh\r\n"
+GENERIC = (
+    b"meter_id,timestamp,kwh\n"
+    b"north-7,2025-01-01T00:00:00Z,0.42\n"
+    b"north-7,2025-01-01T01:00:00Z,0.50\n"
+)
+SECOND = (
+    b"Meter;Reading Time;Usage;Unit\r\n"
+    b"south-1;2025-01-01 00:00;1500;Wh\r\n"
+    b"south-1;2025-01-01 01:00;2,5;kWh\r\n"
+)
 
 
 def readings(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:
@@ -24,7 +32,10 @@ def readings(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:
 def test_two_files_in_one_multipart_upload(server: ServerProcess, tenant: Tenant) -> None:
     response = tenant.machine.post(
         "/uploads",
-        files=[("files", ("north.csv", GENERIC, "text/csv")), ("files", ("south.csv", SECOND, "text/csv"))],
+        files=[
+            ("files", ("north.csv", GENERIC, "text/csv")),
+            ("files", ("south.csv", SECOND, "text/csv")),
+        ],
     )
     assert response.status_code == 201, response.text
     north, south = response.json()["uploads"]
@@ -34,8 +45,10 @@ def test_two_files_in_one_multipart_upload(server: ServerProcess, tenant: Tenant
     assert north["sha256"] == hashlib.sha256(GENERIC).hexdigest()
     assert north["size_bytes"] == len(GENERIC)
     assert north["object_key"] == f"uploads/{tenant.app['id']}/{north['upload_id']}/north.csv"
-    assert north["created_at"].endswith("Z") and north["completed_at"].endswith("Z")
-    assert north["alert_id"] is None and north["errors"] == []
+    assert north["created_at"].endswith("Z")
+    assert north["completed_at"].endswith("Z")
+    assert north["alert_id"] is None
+    assert north["errors"] == []
     stored = Path(server.env["DATA_DIR"]) / "objects" / north["object_key"]
     assert stored.read_bytes() == GENERIC
     assert readings(tenant.machine, meter_id="south-1") == [
@@ -48,8 +61,13 @@ def test_raw_text_csv_body_with_query_options(tenant: Tenant) -> None:
     body = b"\xef\xbb\xbfDateTime,Energy\r\n2025-03-30 00:30,1\r\n2025-03-30 03:30,2\r\n"
     response = tenant.machine.post(
         "/uploads",
-        params={"meter_id": "flat-3", "timezone": "Europe/Berlin", "filename": "../../etc/pass wd.csv"},
-        content=body, headers={"Content-Type": "text/csv"},
+        params={
+            "meter_id": "flat-3",
+            "timezone": "Europe/Berlin",
+            "filename": "../../etc/pass wd.csv",
+        },
+        content=body,
+        headers={"Content-Type": "text/csv"},
     )
     assert response.status_code == 201, response.text
     (report,) = response.json()["uploads"]
@@ -62,8 +80,16 @@ def test_raw_text_csv_body_with_query_options(tenant: Tenant) -> None:
 
 
 def test_rejected_rows_have_lines_and_reasons(tenant: Tenant) -> None:
-    body = b"meter_id,timestamp,kwh\nm1,2025-01-01T00:00:00Z,1\nm1,yesterday,2\n\nm1,2025-01-01T02:00:00Z,lots\n"
-    report = tenant.machine.post("/uploads", files={"files": ("mixed.csv", body)}).json()["uploads"][0]
+    body = (
+        b"meter_id,timestamp,kwh\n"
+        b"m1,2025-01-01T00:00:00Z,1\n"
+        b"m1,yesterday,2\n"
+        b"\n"
+        b"m1,2025-01-01T02:00:00Z,lots\n"
+    )
+    report = tenant.machine.post("/uploads", files={"files": ("mixed.csv", body)}).json()[
+        "uploads"
+    ][0]
     assert report["status"] == "completed"
     assert (report["rows_total"], report["rows_accepted"], report["rows_rejected"]) == (3, 1, 2)
     assert [error["line"] for error in report["errors"]] == [3, 5]
@@ -72,7 +98,9 @@ def test_rejected_rows_have_lines_and_reasons(tenant: Tenant) -> None:
 
 def test_reupload_never_doubles(tenant: Tenant) -> None:
     for _ in range(2):
-        assert tenant.machine.post("/uploads", files={"files": ("a.csv", GENERIC)}).status_code == 201
+        assert (
+            tenant.machine.post("/uploads", files={"files": ("a.csv", GENERIC)}).status_code == 201
+        )
     assert len(readings(tenant.machine)) == 2
     changed = GENERIC.replace(b"0.42", b"0.99")
     tenant.machine.post("/uploads", files={"files": ("a.csv", changed)})
@@ -99,25 +127,35 @@ def test_bad_upload_requests(server: ServerProcess, tenant: Tenant) -> None:
     client = tenant.machine
     assert client.post("/uploads", json={"files": "x"}).status_code == 415
     assert client.post("/uploads", files={"attachment": ("a.csv", GENERIC)}).status_code == 422
-    bad_zone = client.post("/uploads", files={"files": ("a.csv", GENERIC)}, data={"timezone": "Mars/Base"})
+    bad_zone = client.post(
+        "/uploads", files={"files": ("a.csv", GENERIC)}, data={"timezone": "Mars/Base"}
+    )
     assert bad_zone.status_code == 422
     assert "time zone" in bad_zone.json()["detail"]
-    bad_threshold = client.post("/uploads", files={"files": ("a.csv", GENERIC)}, data={"threshold_kwh": "x"})
+    bad_threshold = client.post(
+        "/uploads", files={"files": ("a.csv", GENERIC)}, data={"threshold_kwh": "x"}
+    )
     assert bad_threshold.status_code == 422
     assert client.get("/uploads/up_missing").status_code == 404
     assert client.get("/uploads", params={"cursor": "garbage"}).status_code == 400
     assert client.get("/uploads", params={"limit": 0}).status_code == 422
-    assert httpx.post(f"{server.url}/uploads", files={"files": ("a.csv", GENERIC)}).status_code == 401
+    assert (
+        httpx.post(f"{server.url}/uploads", files={"files": ("a.csv", GENERIC)}).status_code == 401
+    )
 
 
 def test_listing_is_newest_first_and_paginated(tenant: Tenant) -> None:
     ids = [
-        tenant.machine.post("/uploads", files={"files": (f"f{n}.csv", GENERIC)}).json()["uploads"][0]["upload_id"]
+        tenant.machine.post("/uploads", files={"files": (f"f{n}.csv", GENERIC)}).json()["uploads"][
+            0
+        ]["upload_id"]
         for n in range(3)
     ]
     first = tenant.machine.get("/uploads", params={"limit": 2}).json()
     assert [u["upload_id"] for u in first["items"]] == ids[::-1][:2]
-    rest = tenant.machine.get("/uploads", params={"limit": 2, "cursor": first["next_cursor"]}).json()
+    rest = tenant.machine.get(
+        "/uploads", params={"limit": 2, "cursor": first["next_cursor"]}
+    ).json()
     assert [u["upload_id"] for u in rest["items"]] == ids[:1]
     assert rest["next_cursor"] is None
     single = tenant.machine.get(f"/uploads/{ids[1]}").json()
@@ -130,14 +168,21 @@ def test_operator_uploads_through_the_console_routes(tenant: Tenant) -> None:
     response = client.post(f"/app/{app_id}/uploads", files={"files": ("console.csv", GENERIC)})
     assert response.status_code == 201
     upload_id = response.json()["uploads"][0]["upload_id"]
-    assert [u["upload_id"] for u in client.get(f"/app/{app_id}/uploads").json()["items"]] == [upload_id]
+    assert [u["upload_id"] for u in client.get(f"/app/{app_id}/uploads").json()["items"]] == [
+        upload_id
+    ]
     assert client.get(f"/app/{app_id}/uploads/{upload_id}").json()["status"] == "completed"
     assert len(client.get(f"/app/{app_id}/usage").json()["items"]) == 2
     assert tenant.machine.get(f"/uploads/{upload_id}").status_code == 200
 
 
 def test_large_upload_is_accepted_then_completes(tenant: Tenant) -> None:
-    rows = "".join(f"m{n % 10},2025-01-01T00:00:00Z,{n}\n".replace("00:00:00", f"{n // 600 % 24:02d}:{n // 10 % 60:02d}:00") for n in range(200_000))
+    rows = "".join(
+        f"m{n % 10},2025-01-01T00:00:00Z,{n}\n".replace(
+            "00:00:00", f"{n // 600 % 24:02d}:{n // 10 % 60:02d}:00"
+        )
+        for n in range(200_000)
+    )
     body = ("meter_id,timestamp,kwh\n" + rows).encode()
     assert len(body) > 4 * 1024 * 1024
     response = tenant.machine.post("/uploads", files={"files": ("big.csv", body)})
