@@ -24,7 +24,11 @@ def configure_logging(level: str, log_format: str) -> None:
     handler.addFilter(RequestIdFilter())
     if log_format == "json":
         handler.setFormatter(
-            JsonFormatter(JSON_FIELDS, rename_fields={"levelname": "level", "asctime": "time"})
+            JsonFormatter(
+                JSON_FIELDS,
+                rename_fields={"levelname": "level", "asctime": "time"},
+                datefmt="%Y-%m-%dT%H:%M:%S%z",
+            )
         )
     else:
         handler.setFormatter(logging.Formatter(SIMPLE_FORMAT))
