@@ -1,0 +1,635 @@
+"""services.csv_reader: layouts of design.md §5 and formats.md, row errors, streaming."""
+
+import io
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from services.csv_reader import (
+    HEAD_BYTES,
+    KWH_PER_THERM,
+    Batch,
+    Reading,
+    RowError,
+    UnreadableFile,
+    read_csv,
+)
+
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def csv_bytes(*lines: str, newline: str = "\n") -> bytes:
+    return "".join(line + newline for line in lines).encode()
+
+
+def read_all(
+    data: bytes,
+    *,
+    meter_id: str | None = None,
+    timezone: tzinfo | None = None,
+    batch_size: int = 5000,
+) -> tuple[list[Reading], list[RowError]]:
+    readings: list[Reading] = []
+    errors: list[RowError] = []
+    for batch in read_csv(
+        io.BytesIO(data), meter_id=meter_id, timezone=timezone, batch_size=batch_size
+    ):
+        readings.extend(batch.readings)
+        errors.extend(batch.errors)
+    return readings, errors
+
+
+def read_ok(
+    data: bytes, *, meter_id: str | None = None, timezone: tzinfo | None = None
+) -> list[Reading]:
+    readings, errors = read_all(data, meter_id=meter_id, timezone=timezone)
+    assert errors == []
+    return readings
+
+
+def single_error(data: bytes) -> RowError:
+    readings, errors = read_all(data)
+    assert readings == []
+    assert len(errors) == 1
+    return errors[0]
+
+
+def unreadable_reason(data: bytes) -> str:
+    with pytest.raises(UnreadableFile) as caught:
+        read_csv(io.BytesIO(data))
+    return str(caught.value)
+
+
+# Generic layout
+
+
+def test_generic_example_of_formats_md() -> None:
+    data = csv_bytes("meter_id,timestamp,kwh", "north-7,2025-01-01T00:00:00Z,0.42")
+
+    assert read_ok(data) == [Reading("north-7", "2025-01-01T00:00:00Z", 0.42)]
+
+
+@pytest.mark.parametrize(
+    "meter_name",
+    [
+        "meter_id", "meter", "user_id", "userid", "customer_id", "account_id", "device_id",
+        "site_id", "lclid", "Meter ID", "METER-ID", " Meter_Id ",
+    ],
+)  # fmt: skip
+def test_meter_aliases(meter_name: str) -> None:
+    data = csv_bytes(f"{meter_name},timestamp,kwh", "m1,2025-01-01T00:00:00Z,1")
+
+    assert read_ok(data) == [Reading("m1", "2025-01-01T00:00:00Z", 1.0)]
+
+
+@pytest.mark.parametrize(
+    "time_name",
+    [
+        "timestamp", "datetime", "date_time", "reading_time", "interval_start", "start_time",
+        "Time Stamp", "DateTime", "Interval-Start",
+    ],
+)  # fmt: skip
+def test_time_aliases(time_name: str) -> None:
+    data = csv_bytes(f"meter,{time_name},kwh", "m1,2025-01-01 06:00,1")
+
+    assert read_ok(data) == [Reading("m1", "2025-01-01T06:00:00Z", 1.0)]
+
+
+@pytest.mark.parametrize(
+    "usage_name",
+    [
+        "kwh", "usage", "usage_kwh", "usage (kwh)", "consumption", "energy", "energy_kwh",
+        "value", "kwh/hh (per half hour)", "KWH/hh (per half hour) ", "Usage (kWh)", "KWh",
+    ],
+)  # fmt: skip
+def test_usage_aliases(usage_name: str) -> None:
+    data = csv_bytes(f'meter,timestamp,"{usage_name}"', "m1,2025-01-01T00:00:00Z,2.5")
+
+    assert read_ok(data) == [Reading("m1", "2025-01-01T00:00:00Z", 2.5)]
+
+
+def test_columns_in_any_order_with_extra_columns() -> None:
+    data = csv_bytes("note,kwh,site_id,extra,timestamp", "x,0.5,s1,y,2025-01-01T00:00:00Z")
+
+    assert read_ok(data) == [Reading("s1", "2025-01-01T00:00:00Z", 0.5)]
+
+
+@pytest.mark.parametrize(("unit", "kwh"), [("Wh", 1.5), ("kWh", 1500.0), ("MWh", 1_500_000.0)])
+@pytest.mark.parametrize("unit_name", ["unit", "Units"])
+def test_unit_column_converts_to_kwh(unit_name: str, unit: str, kwh: float) -> None:
+    data = csv_bytes(f"meter,timestamp,value,{unit_name}", f"m1,2025-01-01T00:00:00Z,1500,{unit}")
+
+    assert read_ok(data) == [Reading("m1", "2025-01-01T00:00:00Z", kwh)]
+
+
+def test_wh_values_stay_exactly_rounded() -> None:
+    data = csv_bytes("meter,timestamp,value,unit", "m1,2025-01-01T00:00:00Z,9,Wh")
+
+    assert read_ok(data)[0].kwh == 0.009
+
+
+def test_unit_names_ignore_case_and_spaces() -> None:
+    data = csv_bytes("meter,timestamp,value,unit", "m1,2025-01-01T00:00:00Z,2000, wh ")
+
+    assert read_ok(data)[0].kwh == 2.0
+
+
+def test_bom_and_crlf() -> None:
+    data = b"\xef\xbb\xbf" + csv_bytes(
+        "meter_id,timestamp,kwh", "m1,2025-01-01T00:00:00Z,1", newline="\r\n"
+    )
+
+    assert read_ok(data) == [Reading("m1", "2025-01-01T00:00:00Z", 1.0)]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiter_is_detected(delimiter: str) -> None:
+    data = csv_bytes(
+        delimiter.join(["meter_id", "timestamp", "kwh"]),
+        delimiter.join(["m1", "2025-01-01T00:00:00Z", "1.25"]),
+    )
+
+    assert read_ok(data) == [Reading("m1", "2025-01-01T00:00:00Z", 1.25)]
+
+
+def test_negative_kwh_is_a_reading() -> None:
+    data = csv_bytes("meter,timestamp,kwh", "m1,2025-01-01T00:00:00Z,-0.75")
+
+    assert read_ok(data)[0].kwh == -0.75
+
+
+def test_values_with_surrounding_spaces() -> None:
+    data = csv_bytes("meter,timestamp,kwh", " m1 , 2025-01-01T00:00:00Z , 0.5 ")
+
+    assert read_ok(data) == [Reading("m1", "2025-01-01T00:00:00Z", 0.5)]
+
+
+def test_meter_id_is_used_without_a_meter_column() -> None:
+    data = csv_bytes("timestamp,kwh", "2025-01-01T00:00:00Z,1")
+
+    assert read_ok(data, meter_id="gateway-3") == [
+        Reading("gateway-3", "2025-01-01T00:00:00Z", 1.0)
+    ]
+
+
+def test_meter_id_fills_empty_meter_cells_only() -> None:
+    data = csv_bytes("meter,timestamp,kwh", "m1,2025-01-01T00:00:00Z,1", ",2025-01-01T01:00:00Z,2")
+
+    assert [reading.meter_id for reading in read_ok(data, meter_id="fallback")] == [
+        "m1",
+        "fallback",
+    ]
+
+
+# Timestamps
+
+
+@pytest.mark.parametrize(
+    ("stamp", "utc"),
+    [
+        ("2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
+        ("2025-01-01 00:00:00Z", "2025-01-01T00:00:00Z"),
+        ("2025-01-01T00:00Z", "2025-01-01T00:00:00Z"),
+        ("2025-01-01T00:00:00.999Z", "2025-01-01T00:00:00Z"),
+        ("2025-01-01T01:30:00+01:00", "2025-01-01T00:30:00Z"),
+        ("2025-01-01T00:00:00-05:00", "2025-01-01T05:00:00Z"),
+        ("2025-01-01T12:00:00", "2025-01-01T12:00:00Z"),
+        ("2025-01-01 12:00", "2025-01-01T12:00:00Z"),
+        ("2012-10-12 00:30:00.0000000", "2012-10-12T00:30:00Z"),
+        ("2025-01-01", "2025-01-01T00:00:00Z"),
+        ("2025/01/02", "2025-01-02T00:00:00Z"),
+        ("2025/1/2 3:04:05", "2025-01-02T03:04:05Z"),
+        ("1/2/2025", "2025-01-02T00:00:00Z"),
+        ("1/2/2025 3:04", "2025-01-02T03:04:00Z"),
+        ("12/31/2025 23:59:59", "2025-12-31T23:59:59Z"),
+    ],
+)
+def test_timestamp_formats(stamp: str, utc: str) -> None:
+    data = csv_bytes("meter,timestamp,kwh", f"m1,{stamp},1")
+
+    assert read_ok(data)[0].timestamp == utc
+
+
+@pytest.mark.parametrize(
+    ("local", "utc"),
+    [
+        ("2025-01-15T12:00:00", "2025-01-15T12:00:00Z"),  # GMT
+        ("2025-07-15T12:00:00", "2025-07-15T11:00:00Z"),  # BST
+        ("2025-03-30T01:30:00", "2025-03-30T01:30:00Z"),  # in the spring gap: fold=0
+        ("2025-10-26T01:30:00", "2025-10-26T00:30:00Z"),  # twice in autumn: the first
+        ("2025-07-15", "2025-07-14T23:00:00Z"),  # a date alone is local midnight
+        ("2025-07-15T12:00:00Z", "2025-07-15T12:00:00Z"),  # an offset wins over the zone
+        ("2025-07-15T12:00:00+02:00", "2025-07-15T10:00:00Z"),
+    ],
+)
+def test_timezone_applies_to_timestamps_without_offset(local: str, utc: str) -> None:
+    data = csv_bytes("meter,timestamp,kwh", f"m1,{local},1")
+
+    assert read_ok(data, timezone=LONDON)[0].timestamp == utc
+
+
+def test_date_and_time_columns() -> None:
+    data = csv_bytes(
+        "meter,date,time,kwh",
+        "m1,2025-07-15,9:30,1",
+        "m1,7/15/2025,23:45:10,2",
+        "m1,2025/07/16,00:00,3",
+    )
+
+    readings = read_ok(data, timezone=LONDON)
+
+    assert [reading.timestamp for reading in readings] == [
+        "2025-07-15T08:30:00Z",
+        "2025-07-15T22:45:10Z",
+        "2025-07-15T23:00:00Z",
+    ]
+
+
+def test_date_with_empty_time_is_rejected() -> None:
+    data = csv_bytes("meter,date,time,kwh", "m1,2025-07-15,,1")
+
+    assert single_error(data) == RowError(2, "The time of day is missing.")
+
+
+def test_date_column_alone_means_midnight() -> None:
+    data = csv_bytes("meter,date,kwh", "m1,2025-01-05,12")
+
+    assert read_ok(data) == [Reading("m1", "2025-01-05T00:00:00Z", 12.0)]
+
+
+def test_more_distinct_timestamps_than_the_cache_holds() -> None:
+    local = [datetime(2024, 1, 1) + timedelta(hours=hour) for hour in range(20_000)]
+    data = csv_bytes("meter,timestamp,kwh", *(f"m1,{moment:%Y-%m-%d %H:%M},1" for moment in local))
+
+    readings = read_ok(data, timezone=NEW_YORK)
+
+    expected = [
+        m.replace(tzinfo=NEW_YORK).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") for m in local
+    ]
+    assert [reading.timestamp for reading in readings] == expected
+
+
+# Green Button "Download My Data"
+
+
+def test_green_button_net_metering_example_of_formats_md() -> None:
+    data = csv_bytes(
+        "Name,JANE DOE",
+        "Account Number,0000000000",
+        "",
+        "TYPE,DATE,START TIME,END TIME,IMPORT (kWh),EXPORT (kWh),COST,NOTES",
+        "Electric usage,2025-06-01,00:00,00:14,0.30,0.00,$0.09,",
+        "Electric usage,2025-06-01,12:00,12:14,0.05,0.80,$0.00,",
+    )
+
+    readings = read_ok(data)
+
+    assert [(r.meter_id, r.timestamp) for r in readings] == [
+        ("0000000000", "2025-06-01T00:00:00Z"),
+        ("0000000000", "2025-06-01T12:00:00Z"),
+    ]
+    assert [r.kwh for r in readings] == pytest.approx([0.30, -0.75])
+
+
+def test_green_button_usage_and_units_with_full_preamble() -> None:
+    data = b"\xef\xbb\xbf" + csv_bytes(
+        "Name,JANE DOE",
+        'Address,"123 MAIN ST, ANYTOWN CA 94000"',
+        "Account Number,1234567890",
+        "Service,Service 1",
+        "",
+        "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST ,NOTES",
+        "Electric usage,6/1/2025,0:00,0:14,0.12,kWh,$0.02,",
+        "Electric usage,6/1/2025,0:15,0:29,120,Wh,$0.02,* This data was estimated",
+        newline="\r\n",
+    )
+
+    readings = read_ok(data, timezone=NEW_YORK)
+
+    assert readings == [
+        Reading("Service 1", "2025-06-01T04:00:00Z", 0.12),
+        Reading("Service 1", "2025-06-01T04:15:00Z", 0.12),
+    ]
+
+
+def test_green_button_usage_kwh_column() -> None:
+    data = csv_bytes(
+        "TYPE,DATE,START TIME,END TIME,USAGE (kWh),COST,NOTES",
+        "Electric usage,2025-06-01,23:00,23:59,1.5,$0.20,",
+    )
+
+    assert read_ok(data, meter_id="m9") == [Reading("m9", "2025-06-01T23:00:00Z", 1.5)]
+
+
+def test_green_button_meter_id_wins_over_preamble() -> None:
+    data = csv_bytes(
+        "Account Number,111",
+        "Service,222",
+        "",
+        "TYPE,DATE,START TIME,END TIME,USAGE (kWh),COST,NOTES",
+        "Electric usage,2025-06-01,00:00,00:59,1,$0.20,",
+    )
+
+    assert read_ok(data, meter_id="upload-meter")[0].meter_id == "upload-meter"
+
+
+def test_green_button_gas_in_therms() -> None:
+    data = csv_bytes(
+        "Account Number,42",
+        "",
+        "TYPE,DATE,START TIME,END TIME,USAGE (therms),COST,NOTES",
+        "Natural gas usage,2025-01-01,00:00,23:59,2,$3.10,",
+    )
+
+    assert read_ok(data) == [Reading("42", "2025-01-01T00:00:00Z", 2 * KWH_PER_THERM)]
+
+
+def test_green_button_gas_units_column() -> None:
+    data = csv_bytes(
+        "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES",
+        "Natural gas usage,1/2/2025,0:00,23:59,1.5,therms,$2.00,",
+    )
+
+    assert read_ok(data, meter_id="gas") == [
+        Reading("gas", "2025-01-02T00:00:00Z", 1.5 * KWH_PER_THERM)
+    ]
+
+
+def test_green_button_rejects_other_types() -> None:
+    data = csv_bytes(
+        "TYPE,DATE,START TIME,END TIME,USAGE (kWh),COST,NOTES",
+        "Water usage,2025-06-01,00:00,00:59,1,$0.20,",
+        "Electric usage,2025-06-01,01:00,01:59,2,$0.20,",
+    )
+
+    readings, errors = read_all(data, meter_id="m")
+
+    assert readings == [Reading("m", "2025-06-01T01:00:00Z", 2.0)]
+    assert errors == [RowError(2, "TYPE 'Water usage' is neither electric nor gas usage.")]
+
+
+def test_green_button_without_any_meter_is_unreadable() -> None:
+    data = csv_bytes(
+        "Name,JANE DOE",
+        "",
+        "TYPE,DATE,START TIME,END TIME,USAGE (kWh),COST,NOTES",
+        "Electric usage,2025-06-01,00:00,00:59,1,$0.20,",
+    )
+
+    assert unreadable_reason(data) == "The file has no meter column; send meter_id with the upload."
+
+
+# London smart-meter data (LCL)
+
+LCL_HEADER = "LCLid,stdorToU,DateTime,KWH/hh (per half hour) "
+
+
+def test_lcl_layout_with_null_reading() -> None:
+    data = csv_bytes(
+        LCL_HEADER,
+        "MAC000246,Std,2012-10-12 00:30:00.0000000, 0.25 ",
+        "MAC000246,Std,2012-10-12 01:00:00.0000000,Null",
+        "MAC000246,Std,2012-10-12 01:30:00.0000000, 0 ",
+        newline="\r\n",
+    )
+
+    readings, errors = read_all(data)
+
+    assert readings == [
+        Reading("MAC000246", "2012-10-12T00:30:00Z", 0.25),
+        Reading("MAC000246", "2012-10-12T01:30:00Z", 0.0),
+    ]
+    assert errors == [RowError(3, "The reading is missing.")]
+
+
+def test_lcl_with_acorn_columns_and_spaces_around_values() -> None:
+    data = csv_bytes(
+        LCL_HEADER + ",Acorn,Acorn_grouped",
+        " MAC000002 , Std , 2013-06-01 12:00:00.0000000 , 1.5 ,ACORN-A,Affluent",
+        newline="\r\n",
+    )
+
+    assert read_ok(data) == [Reading("MAC000002", "2013-06-01T12:00:00Z", 1.5)]
+
+
+def test_lcl_times_are_utc_whatever_the_upload_zone() -> None:
+    data = csv_bytes(LCL_HEADER, "MAC000246,Std,2013-06-01 12:00:00.0000000,1", newline="\r\n")
+
+    assert read_ok(data, timezone=LONDON)[0].timestamp == "2013-06-01T12:00:00Z"
+
+
+# European exports
+
+
+def test_european_semicolon_decimal_comma_unit_and_offset() -> None:
+    data = csv_bytes(
+        "\ufeffZählpunkt;Zeitstempel;Timestamp;Value;Unit",
+        "DE0001;Neujahr;2025-01-01T00:00:00+01:00;1234,5;Wh",
+        "DE0001;Neujahr;2025-01-01T01:00:00+01:00;0,75;kWh",
+    )
+
+    readings = read_ok(data, meter_id="Zähler Nord")
+
+    assert readings == [
+        Reading("Zähler Nord", "2024-12-31T23:00:00Z", 1.2345),
+        Reading("Zähler Nord", "2025-01-01T00:00:00Z", 0.75),
+    ]
+
+
+def test_european_non_ascii_meter_names() -> None:
+    data = b"\xef\xbb\xbf" + csv_bytes(
+        "meter_id;timestamp;kwh", "Øresund-Süd;2025-03-01T00:00:00+01:00;1,5", newline="\r\n"
+    )
+
+    assert read_ok(data) == [Reading("Øresund-Süd", "2025-02-28T23:00:00Z", 1.5)]
+
+
+# Rejected rows
+
+
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        ("m1,2025-01-01T00:00:00Z", "The row has 2 fields but the header has 3."),
+        ("m1,2025-01-01T00:00:00Z,1,2", "The row has 4 fields but the header has 3."),
+        ("m1,,1", "The timestamp is missing."),
+        (
+            "m1,yesterday,1",
+            "Timestamp 'yesterday' is not a date and time this service reads; "
+            "use ISO 8601 such as 2025-01-01T00:00:00Z.",
+        ),
+        (
+            "m1,2025-02-30T00:00:00Z,1",
+            "Timestamp '2025-02-30T00:00:00Z' is not a date and time this service reads; "
+            "use ISO 8601 such as 2025-01-01T00:00:00Z.",
+        ),
+        ("m1,2025-01-01T00:00:00Z,abc", "kWh value 'abc' is not a number."),
+        ("m1,2025-01-01T00:00:00Z,inf", "kWh value 'inf' is not a finite number."),
+        ("m1,2025-01-01T00:00:00Z,NaN", "kWh value 'NaN' is not a finite number."),
+        ("m1,2025-01-01T00:00:00Z,", "The reading is missing."),
+        ("m1,2025-01-01T00:00:00Z,Null", "The reading is missing."),
+        (
+            ",2025-01-01T00:00:00Z,1",
+            "The meter is empty; fill it in or send meter_id with the upload.",
+        ),
+    ],
+)
+def test_rejected_row(row: str, error: str) -> None:
+    data = csv_bytes("meter_id,timestamp,kwh", row)
+
+    assert single_error(data) == RowError(2, error)
+
+
+def test_unknown_unit_is_rejected() -> None:
+    data = csv_bytes("meter,timestamp,value,unit", "m1,2025-01-01T00:00:00Z,1,kW")
+
+    assert single_error(data) == RowError(2, "Unit 'kW' is unknown; use Wh, kWh, MWh or therms.")
+
+
+def test_overflowing_conversion_is_rejected() -> None:
+    data = csv_bytes("meter,timestamp,value,unit", "m1,2025-01-01T00:00:00Z,1e306,MWh")
+
+    assert single_error(data) == RowError(2, "The reading is too large to store.")
+
+
+def test_error_lines_count_preamble_blank_lines_and_multiline_fields() -> None:
+    data = csv_bytes(
+        "Exported by gateway 7",  # 1
+        "",  # 2
+        "meter_id,timestamp,kwh,note",  # 3
+        'm1,2025-01-01T00:00:00Z,1,"two',  # 4
+        'lines"',  # 5
+        "",  # 6
+        "m1,not a time,1,x",  # 7
+        'm1,2025-01-01T01:00:00Z,abc,"a\r\nb"',  # 8-9
+        "   ",  # 10
+        "m1,2025-01-01T02:00:00Z,2",  # 11: a field short
+        newline="\r\n",
+    )
+
+    readings, errors = read_all(data)
+
+    assert [reading.kwh for reading in readings] == [1.0]
+    assert [error.line for error in errors] == [7, 8, 11]
+
+
+def test_unreadable_row_is_reported_and_reading_goes_on() -> None:
+    giant = '"' + "x" * 200_000 + '"'
+    data = csv_bytes("meter_id,timestamp,kwh", f"m1,{giant},1", "m1,2025-01-01T00:00:00Z,1")
+
+    readings, errors = read_all(data)
+
+    assert readings == [Reading("m1", "2025-01-01T00:00:00Z", 1.0)]
+    assert [error.line for error in errors] == [2]
+    assert errors[0].error.startswith("The row cannot be read:")
+
+
+# Unreadable files
+
+
+def test_empty_file() -> None:
+    assert unreadable_reason(b"") == "The file is empty."
+
+
+def test_file_of_blank_lines() -> None:
+    assert unreadable_reason(b"\r\n\n  \n") == "The file has only blank lines."
+
+
+def test_nul_bytes() -> None:
+    reason = unreadable_reason(b"meter,timestamp,kwh\n\x00\x01\x02")
+
+    assert reason == "The file is not text (it contains NUL bytes); upload a UTF-8 CSV."
+
+
+def test_not_utf8() -> None:
+    reason = unreadable_reason("meter,timestamp,kwh\nZähler,2025-01-01,1\n".encode("latin-1"))
+
+    assert reason == "The file is not UTF-8 text; save it as UTF-8 CSV."
+
+
+def test_no_recognisable_header() -> None:
+    reason = unreadable_reason(csv_bytes("meter,when,amount", "m1,2025-01-01,1"))
+
+    assert reason == (
+        "No header row was found in the first 50 lines; the file needs a time column "
+        "(such as timestamp or date) and a usage column (such as kwh)."
+    )
+
+
+def test_header_after_fifty_lines_is_not_found() -> None:
+    data = csv_bytes(*["comment"] * 50, "meter,timestamp,kwh", "m1,2025-01-01,1")
+
+    assert unreadable_reason(data).startswith("No header row was found in the first 50 lines")
+
+
+def test_header_after_preamble_and_blank_lines_is_found() -> None:
+    data = csv_bytes(*["comment", ""] * 49, "meter,timestamp,kwh", "m1,2025-01-01,1")
+
+    assert read_all(data) == ([Reading("m1", "2025-01-01T00:00:00Z", 1.0)], [])
+
+
+def test_no_meter_column_and_no_meter_id() -> None:
+    reason = unreadable_reason(csv_bytes("timestamp,kwh", "2025-01-01T00:00:00Z,1"))
+
+    assert reason == "The file has no meter column; send meter_id with the upload."
+
+
+def test_utf8_character_cut_by_the_first_chunk_is_fine() -> None:
+    header = "meter,timestamp,kwh\n"
+    filler = "m1,2025-01-01T00:00:00Z,1\n"
+    padding = HEAD_BYTES - len(header) - 1  # 'é' then straddles the chunk's end
+    data = (header + filler * (padding // len(filler)) + "x" * (padding % len(filler))).encode()
+    data += "é,2025-01-01T00:00:00Z,1\n".encode()
+
+    readings, errors = read_all(data)
+
+    assert readings[-1].meter_id.endswith("é")
+    assert errors == []
+
+
+def test_invalid_utf8_after_the_first_chunk_is_replaced() -> None:
+    data = csv_bytes("meter,timestamp,kwh", *["m1,2025-01-01T00:00:00Z,1"] * 3000)
+    data += b"m\xff,2025-01-01T00:00:00Z,1\n"
+
+    assert read_ok(data)[-1].meter_id == "m\ufffd"
+
+
+# Batching and streaming
+
+
+def test_batches_hold_at_most_batch_size_rows() -> None:
+    lines = [f"m1,2025-01-01T0{hour}:00:00Z,{hour}" for hour in range(5)]
+    data = csv_bytes("meter,timestamp,kwh", *lines[:2], "m1,bad,1", *lines[2:])
+
+    batches = list(read_csv(io.BytesIO(data), batch_size=2))
+
+    assert all(len(batch.readings) + len(batch.errors) <= 2 for batch in batches)
+    assert len(batches) == 3
+    assert [r.kwh for batch in batches for r in batch.readings] == [0, 1, 2, 3, 4]
+    assert [e.line for batch in batches for e in batch.errors] == [4]
+
+
+def test_batch_size_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="batch_size"):
+        read_csv(io.BytesIO(b"meter,timestamp,kwh\n"), batch_size=0)
+
+
+def test_header_without_rows_yields_nothing() -> None:
+    assert list(read_csv(io.BytesIO(b"meter,timestamp,kwh\r\n\r\n"))) == []
+
+
+def test_big_file_is_streamed_not_loaded() -> None:
+    rows = 200_000
+    lines = (f"m{i % 50},2025-01-01T{i % 24:02d}:00:00Z,{i % 10}" for i in range(rows))
+    stream = io.BytesIO(csv_bytes("meter_id,timestamp,kwh", *lines))
+
+    batches = read_csv(stream, batch_size=1000)
+    first: Batch = next(batches)
+    position_after_first_batch = stream.tell()
+    total = len(first.readings) + sum(len(batch.readings) for batch in batches)
+
+    assert position_after_first_batch < len(stream.getvalue()) // 10
+    assert total == rows
+    assert not stream.closed
