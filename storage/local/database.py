@@ -82,16 +82,27 @@ class Database:
             raise StorageUnavailable(f"SQLite: {error}") from error
 
     @contextmanager
-    def writing(self) -> Iterator[sqlite3.Connection]:
-        """One transaction, taken with the write lock up front so it never deadlocks."""
+    def writing(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction, taking the write lock up front so that it never deadlocks.
+
+        `durable=False` skips the fsync of this commit. In WAL mode the next durable commit,
+        from any connection, fsyncs the log and with it every commit before it: bulk writes
+        use it when a durable commit always follows (readings, then their upload's record).
+        """
         with self.reading() as connection:
-            connection.execute("BEGIN IMMEDIATE")
+            if not durable:
+                connection.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield connection
-            except BaseException:
-                connection.rollback()
-                raise
-            connection.commit()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.rollback()
+                    raise
+                connection.commit()
+            finally:
+                if not durable:
+                    connection.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         with self._lock:

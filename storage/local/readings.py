@@ -1,6 +1,8 @@
 """Energy readings in SQLite, keyed like the DynamoDB table: (app, meter, timestamp)."""
 
 from collections.abc import Sequence
+from itertools import repeat
+from operator import add
 from typing import Any
 
 from storage.cursors import decode_cursor, encode_cursor
@@ -18,8 +20,8 @@ class SqliteReadings:
         self._db = database
 
     def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
-        with self._db.writing() as connection:
-            connection.executemany(UPSERT, [(app_id, *reading) for reading in readings])
+        with self._db.writing(durable=False) as connection:
+            connection.executemany(UPSERT, map(add, repeat((app_id,)), readings))
 
     def query(
         self,
