@@ -58,8 +58,10 @@ class AccountService:
         return self._issue(user)
 
     def authenticate(self, token: str) -> User:
-        user = self._users.get(self._live_claims(token)["sub"])
-        if user is None:
+        # By email: the store's key, so a strongly consistent read even right after sign-up.
+        claims = self._live_claims(token)
+        user = self._users.find_by_email(claims["email"])
+        if user is None or user.user_id != claims["sub"]:
             raise Unauthorized(BAD_TOKEN)
         return user
 
@@ -86,7 +88,7 @@ class AccountService:
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
-                options={"require": ["exp", "jti", "sub"]},
+                options={"require": ["exp", "jti", "sub", "email"]},
             )
         except jwt.PyJWTError as error:
             raise Unauthorized(BAD_TOKEN) from error

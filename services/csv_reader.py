@@ -43,6 +43,9 @@ class UnreadableFile(Exception):
 HEAD_BYTES = 64 * 1024
 HEADER_SEARCH_LINES = 50
 KWH_PER_THERM = 29.3071
+# Beyond any real meter, and inside what every store keeps (DynamoDB numbers: 1e-130..1e126).
+MAX_KWH = 1e15
+MIN_KWH = 1e-100
 
 _NO_HEADER = (
     f"No header row was found in the first {HEADER_SEARCH_LINES} lines; the file needs "
@@ -324,7 +327,7 @@ def _read_batch(
                 except ValueError:
                     pass  # `_convert` below says what is wrong
                 else:
-                    if meter and isfinite(kwh):
+                    if meter and (MIN_KWH <= abs(kwh) <= MAX_KWH or kwh == 0.0):
                         add(new_tuple(Reading, (meter, utc, kwh)))
                         continue
             if not any(cell.strip() for cell in row):
@@ -393,8 +396,11 @@ def _kwh_of(row: list[str], plan: _Plan) -> float:
         kwh -= _number(row[plan.export], plan.decimal_comma)
     multiplier, divisor = plan.header_scale if plan.unit is None else _unit_scale(row[plan.unit])
     kwh = kwh * multiplier / divisor
-    if not isfinite(kwh):
-        raise _Rejected("The reading is too large to store.")
+    if not (MIN_KWH <= abs(kwh) <= MAX_KWH or kwh == 0.0):
+        raise _Rejected(
+            f"The reading {kwh:g} kWh is out of range; readings are 0 or between "
+            f"{MIN_KWH:g} and {MAX_KWH:g} kWh in magnitude."
+        )
     return kwh
 
 

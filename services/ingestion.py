@@ -24,6 +24,7 @@ __all__ = ["IngestionService", "Upload", "UploadOptions"]
 KEPT_ERRORS = 100
 RETRY_DELAYS = (1, 2, 4, 8, 16)
 WHOLE_FILE = 0  # the `line` of a problem with the file as a whole
+INTERNAL_ERROR = "The file could not be processed because of an error on our side; it is logged."
 logger = logging.getLogger(__name__)
 
 
@@ -149,7 +150,7 @@ class IngestionService:
 
     def _process_now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
         try:
-            report = self._process(app, upload, incoming)
+            report = self._process_or_fail(app, upload, incoming)
         except StorageUnavailable:
             logger.warning(
                 "storage unavailable; the upload continues in the background",
@@ -157,9 +158,6 @@ class IngestionService:
             )
             self._workers.submit(self._process_in_background, app, upload, incoming)
             return upload
-        except BaseException:
-            incoming.discard()
-            raise
         incoming.discard()
         return report
 
@@ -169,11 +167,11 @@ class IngestionService:
         try:
             for delay in RETRY_DELAYS:
                 try:
-                    self._process(app, upload, incoming)
+                    self._process_or_fail(app, upload, incoming)
                     return
                 except StorageUnavailable:
                     logger.warning(
-                        "storage unavailable; retrying upload",
+                        "storage unavailable; retrying the upload",
                         extra={"upload_id": upload.upload_id, "retry_in_s": delay},
                     )
                     if self._stopping.wait(delay):
@@ -183,11 +181,23 @@ class IngestionService:
             )
         except _Interrupted:
             logger.info("upload interrupted by shutdown", extra={"upload_id": upload.upload_id})
-        except Exception:
-            logger.exception("upload processing failed", extra={"upload_id": upload.upload_id})
         finally:
             if incoming is not None:
                 incoming.discard()
+
+    def _process_or_fail(
+        self, app: Application, upload: Upload, incoming: IncomingFile | None
+    ) -> Upload:
+        """Process; an unexpected error fails the upload (and is logged) rather than looping."""
+        try:
+            return self._process(app, upload, incoming)
+        except (StorageUnavailable, _Interrupted):
+            raise
+        except Exception:
+            logger.exception("upload processing failed", extra={"upload_id": upload.upload_id})
+            failed = _failed(upload, INTERNAL_ERROR)
+            self._uploads.put(failed)
+            return failed
 
     def _process(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> Upload:
         upload = upload.model_copy(update={"status": "processing"})

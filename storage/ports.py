@@ -23,8 +23,6 @@ class Users(Protocol):
     def add(self, user: User) -> None:
         """Create the user; raises AlreadyExists when the email is taken."""
 
-    def get(self, user_id: str) -> User | None: ...
-
     def find_by_email(self, email: str) -> User | None: ...
 
 

@@ -22,15 +22,9 @@ class SqliteUsers:
         except sqlite3.IntegrityError as error:
             raise AlreadyExists(user.email) from error
 
-    def get(self, user_id: str) -> User | None:
-        return self._one("SELECT doc FROM users WHERE user_id = ?", user_id)
-
     def find_by_email(self, email: str) -> User | None:
-        return self._one("SELECT doc FROM users WHERE email = ?", email)
-
-    def _one(self, query: str, value: str) -> User | None:
         with self._db.reading() as connection:
-            row = connection.execute(query, (value,)).fetchone()
+            row = connection.execute("SELECT doc FROM users WHERE email = ?", (email,)).fetchone()
         return User.model_validate_json(row[0]) if row else None
 
 

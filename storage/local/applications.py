@@ -25,7 +25,7 @@ class SqliteApplications:
     def list_by_owner(self, owner_id: str) -> list[Application]:
         with self._db.reading() as connection:
             rows = connection.execute(
-                "SELECT doc FROM applications WHERE owner_id = ? ORDER BY id",
+                "SELECT doc FROM applications WHERE owner_id = ? ORDER BY created_at, id",
                 (owner_id,),
             ).fetchall()
         return [Application.model_validate_json(doc) for (doc,) in rows]

@@ -491,7 +491,9 @@ def test_unknown_unit_is_rejected() -> None:
 def test_overflowing_conversion_is_rejected() -> None:
     data = csv_bytes("meter,timestamp,value,unit", "m1,2025-01-01T00:00:00Z,1e306,MWh")
 
-    assert single_error(data) == RowError(2, "The reading is too large to store.")
+    error = single_error(data)
+    assert error.line == 2
+    assert "out of range" in error.error
 
 
 def test_error_lines_count_preamble_blank_lines_and_multiline_fields() -> None:
@@ -633,3 +635,11 @@ def test_big_file_is_streamed_not_loaded() -> None:
     assert position_after_first_batch < len(stream.getvalue()) // 10
     assert total == rows
     assert not stream.closed
+
+
+def test_readings_outside_the_storable_range_are_rejected() -> None:
+    body = b"meter_id,timestamp,kwh\nm,2025-01-01,1e20\nm,2025-01-02,1e-200\nm,2025-01-03,0\n"
+    (batch,) = read_csv(io.BytesIO(body))
+    assert [reading.kwh for reading in batch.readings] == [0.0]
+    assert [error.line for error in batch.errors] == [2, 3]
+    assert all("out of range" in error.error for error in batch.errors)
