@@ -19,7 +19,7 @@ run: install
 	$(BIN)/python server.py
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 lint: install
 	$(BIN)/ruff check .

@@ -92,10 +92,8 @@ def test_users_enforce_unique_email(storage: Storage) -> None:
     storage.users.add(first)
     with pytest.raises(AlreadyExists):
         storage.users.add(user("taken@example.com"))
-    assert storage.users.get(first.user_id) == first
     assert storage.users.find_by_email("taken@example.com") == first
     assert storage.users.find_by_email("other@example.com") is None
-    assert storage.users.get("missing") is None
 
 
 def test_revoked_tokens_until_expiry(storage: Storage) -> None:

@@ -1,23 +1,23 @@
 """A real `python server.py` per backend, shared by the end-to-end tests of a session."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.backends import fresh_aws_env, local_env
 from tests.support import Operator, ServerProcess, machine
 
 
-def local_env(data_dir: Path) -> dict[str, str]:
-    return {"STORAGE_BACKEND": "local", "DATA_DIR": str(data_dir), "LOG_FORMAT": "json"}
-
-
-@pytest.fixture(scope="session", params=["local"])
+@pytest.fixture(scope="session", params=["local", "aws"])
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
     root = tmp_path_factory.mktemp(f"server-{request.param}")
-    running = ServerProcess(env=local_env(root / "data"), log_path=root / "server.log").start()
+    if request.param == "aws":
+        env = fresh_aws_env(request.getfixturevalue("aws_servers"), root / "data")
+    else:
+        env = local_env(root / "data")
+    running = ServerProcess(env=env, log_path=root / "server.log").start()
     yield running
     running.stop()
 

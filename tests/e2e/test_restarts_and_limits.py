@@ -5,8 +5,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.e2e.conftest import local_env
+from tests.e2e.backends import fresh_aws_env, local_env
 from tests.support import Operator, ServerProcess, machine
 
 ROWS = "meter_id,timestamp,kwh\n" + "".join(
@@ -15,8 +16,16 @@ ROWS = "meter_id,timestamp,kwh\n" + "".join(
 )
 
 
-def test_everything_survives_a_restart(tmp_path: Path) -> None:
-    server = ServerProcess(env=local_env(tmp_path / "data"), log_path=tmp_path / "log").start()
+@pytest.fixture(params=["local", "aws"])
+def fresh_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """A server environment on empty storage of its own, per backend."""
+    if request.param == "aws":
+        return fresh_aws_env(request.getfixturevalue("aws_servers"), tmp_path / "data")
+    return local_env(tmp_path / "data")
+
+
+def test_everything_survives_a_restart(tmp_path: Path, fresh_env: dict[str, str]) -> None:
+    server = ServerProcess(env=fresh_env, log_path=tmp_path / "log").start()
     try:
         operator = Operator.register(server.url)
         app = operator.create_app(threshold_kwh=0.45)
@@ -51,8 +60,10 @@ def test_everything_survives_a_restart(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_a_crash_after_accepting_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
-    env = {**local_env(tmp_path / "data"), "INLINE_INGEST_BYTES": "0"}
+def test_a_crash_after_accepting_loses_nothing_and_doubles_nothing(
+    tmp_path: Path, fresh_env: dict[str, str]
+) -> None:
+    env = {**fresh_env, "INLINE_INGEST_BYTES": "0"}
     server = ServerProcess(env=env, log_path=tmp_path / "log").start()
     operator = Operator.register(server.url)
     app = operator.create_app(threshold_kwh=11.5)

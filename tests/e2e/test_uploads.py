@@ -2,11 +2,11 @@
 
 import hashlib
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tests.e2e.backends import stored_object
 from tests.e2e.conftest import Tenant
 from tests.support import ServerProcess
 
@@ -49,8 +49,7 @@ def test_two_files_in_one_multipart_upload(server: ServerProcess, tenant: Tenant
     assert north["completed_at"].endswith("Z")
     assert north["alert_id"] is None
     assert north["errors"] == []
-    stored = Path(server.env["DATA_DIR"]) / "objects" / north["object_key"]
-    assert stored.read_bytes() == GENERIC
+    assert stored_object(server, north["object_key"]) == (GENERIC, north["sha256"])
     assert readings(tenant.machine, meter_id="south-1") == [
         {"meter_id": "south-1", "timestamp": "2025-01-01T00:00:00Z", "kwh": 1.5},
         {"meter_id": "south-1", "timestamp": "2025-01-01T01:00:00Z", "kwh": 2.5},

@@ -1,0 +1,66 @@
+"""Applications and their API keys in DynamoDB."""
+
+from storage.aws.schema import KEY_HASH_INDEX, OWNER_INDEX
+from storage.aws.table import DOC, Item, KeyRange, Table, load, load_all
+from storage.records import ApiKey, Application
+
+# Kept beside `doc` and merged on read, so revoke and touch are single atomic updates that
+# can never undo each other (a read-modify-write of `doc` could un-revoke a key).
+KEY_UPDATES = ("last_used_at", "revoked_at")
+
+
+class DynamoApplications:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def put(self, app: Application) -> None:
+        item = self._table.document(
+            app, app.id, owner_id=app.owner_id, application_id=app.application_id
+        )
+        self._table.put(item)
+
+    def get(self, app_id: str) -> Application | None:
+        return load(Application, self._table.get(app_id))
+
+    def list_by_owner(self, owner_id: str) -> list[Application]:
+        items = self._table.query_all(KeyRange("owner_id", owner_id), OWNER_INDEX)
+        return sorted(load_all(Application, items), key=_creation)
+
+    def delete(self, app_id: str) -> None:
+        self._table.delete(app_id)
+
+
+class DynamoApiKeys:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def add(self, key: ApiKey) -> None:
+        self._table.put(self._table.document(key, key.app_id, key.id, key_hash=key.key_hash))
+
+    def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        item = self._table.first(KeyRange("key_hash", key_hash), KEY_HASH_INDEX)
+        return _api_key(item) if item else None
+
+    def list_for_app(self, app_id: str) -> list[ApiKey]:
+        items = self._table.query_all(KeyRange("app_id", app_id))
+        return sorted((_api_key(item) for item in items), key=_creation)
+
+    def revoke(self, app_id: str, key_id: str, at: str) -> bool:
+        return self._table.set_if_exists((app_id, key_id), "revoked_at", at)
+
+    def touch(self, app_id: str, key_id: str, at: str) -> None:
+        self._table.set_if_exists((app_id, key_id), "last_used_at", at)
+
+    def delete_for_app(self, app_id: str) -> None:
+        self._table.delete_all(self._table.query_all(KeyRange("app_id", app_id)))
+
+
+def _api_key(item: Item) -> ApiKey:
+    key = ApiKey.model_validate_json(item[DOC]["S"])
+    updates = {name: item[name]["S"] for name in KEY_UPDATES if name in item}
+    return key.model_copy(update=updates) if updates else key
+
+
+def _creation(record: Application | ApiKey) -> tuple[str, str]:
+    """Oldest first, whatever the ids look like (the contract does not make them time-ordered)."""
+    return record.created_at, record.id

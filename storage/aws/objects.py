@@ -1,0 +1,72 @@
+"""Raw files in the S3 bucket, encrypted at rest, with their sha256 in the object metadata."""
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from botocore.exceptions import ClientError
+
+from storage.aws.errors import GuardedClient, error_code
+
+MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound", "NoSuchBucket"})
+
+
+class S3Objects:
+    def __init__(self, s3: GuardedClient, bucket: str, region: str) -> None:
+        self._s3 = s3
+        self.bucket = bucket
+        self._region = region
+
+    def prepare(self) -> None:
+        try:
+            self._s3.expecting(*MISSING_CODES).head_bucket(Bucket=self.bucket)
+            return
+        except ClientError as error:
+            if not _is_missing(error):
+                raise
+        request: dict[str, object] = {"Bucket": self.bucket}
+        if self._region != "us-east-1":
+            request["CreateBucketConfiguration"] = {"LocationConstraint": self._region}
+        try:
+            self._s3.create_bucket(**request)
+        except ClientError as error:
+            if error_code(error) != "BucketAlreadyOwnedByYou":
+                raise
+
+    def put_file(self, key: str, source: Path, sha256: str) -> None:
+        # upload_file streams from disk, in parallel parts for big files.
+        self._s3.upload_file(
+            str(source),
+            self.bucket,
+            key,
+            ExtraArgs={"Metadata": {"sha256": sha256}, "ServerSideEncryption": "AES256"},
+        )
+
+    @contextmanager
+    def fetch(self, key: str) -> Iterator[BinaryIO]:
+        # An anonymous temporary file: never in memory, gone on close even after a crash.
+        with tempfile.TemporaryFile(prefix="wattkey-object-") as handle:
+            try:
+                self._s3.download_fileobj(self.bucket, key, handle)
+            except ClientError as error:
+                if _is_missing(error):
+                    raise FileNotFoundError(f"s3://{self.bucket}/{key}") from error
+                raise
+            handle.seek(0)
+            yield handle
+
+    def sha256_of(self, key: str) -> str | None:
+        try:
+            head = self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _is_missing(error):
+                return None
+            raise
+        sha256: str | None = head.get("Metadata", {}).get("sha256")
+        return sha256
+
+
+def _is_missing(error: ClientError) -> bool:
+    return error_code(error) in MISSING_CODES

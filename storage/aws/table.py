@@ -1,0 +1,223 @@
+"""One DynamoDB table through the low-level client: items, conditional writes, pages, batches.
+
+Records are kept whole as a `doc` attribute (their JSON, so floats round-trip exactly) beside
+the string attributes that keys and indexes need, as the local backend does in SQLite.
+"""
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel
+
+from storage.aws.errors import CONDITION_FAILED, GuardedClient, error_code
+from storage.aws.schema import TableDefinition
+from storage.cursors import encode_cursor
+from storage.errors import InvalidCursor, StorageUnavailable
+
+Item = dict[str, Any]
+M = TypeVar("M", bound=BaseModel)
+
+DOC = "doc"
+BATCH_SIZE = 25  # the most BatchWriteItem accepts
+BATCH_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 0.05
+BACKOFF_CAP_SECONDS = 5.0
+
+
+def strings(**values: str) -> Item:
+    return {name: {"S": value} for name, value in values.items()}
+
+
+def load(model: type[M], item: Item | None) -> M | None:
+    return model.model_validate_json(item[DOC]["S"]) if item else None
+
+
+def load_all(model: type[M], items: Sequence[Item]) -> list[M]:
+    return [model.model_validate_json(item[DOC]["S"]) for item in items]
+
+
+@dataclass(frozen=True)
+class KeyRange:
+    """The items under one partition key value, within inclusive sort-key bounds when given."""
+
+    partition: str
+    value: str
+    sort: str | None = None
+    lower: str | None = None
+    upper: str | None = None
+
+    def expression(self) -> Item:
+        conditions = ["#p = :p"]
+        if self.lower is not None and self.upper is not None:
+            conditions.append("#s BETWEEN :lo AND :hi")
+        elif self.lower is not None:
+            conditions.append("#s >= :lo")
+        elif self.upper is not None:
+            conditions.append("#s <= :hi")
+        names = {"#p": self.partition}
+        if len(conditions) > 1 and self.sort:
+            names["#s"] = self.sort
+        values = {":p": self.value, ":lo": self.lower, ":hi": self.upper}
+        return {
+            "KeyConditionExpression": " AND ".join(conditions),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {
+                name: {"S": value} for name, value in values.items() if value is not None
+            },
+        }
+
+
+class Table:
+    def __init__(self, client: GuardedClient, definition: TableDefinition) -> None:
+        self._client = client
+        self.name = definition.name
+        self.keys = definition.keys
+
+    def key(self, *values: str) -> Item:
+        return {name: {"S": value} for name, value in zip(self.keys, values, strict=True)}
+
+    def document(self, record: BaseModel, *key: str, **attributes: str) -> Item:
+        """The item keeping `record`, under `key`, with the string attributes its indexes use."""
+        return {**self.key(*key), **strings(**attributes), DOC: {"S": record.model_dump_json()}}
+
+    def get(self, *key: str) -> Item | None:
+        response = self._client.get_item(
+            TableName=self.name, Key=self.key(*key), ConsistentRead=True
+        )
+        item: Item | None = response.get("Item")
+        return item
+
+    def put(self, item: Item) -> None:
+        self._client.put_item(TableName=self.name, Item=item)
+
+    def put_new(self, item: Item) -> bool:
+        """Write the item unless one with its key exists; False when it did."""
+        return self._conditionally(
+            self._client.put_item,
+            TableName=self.name,
+            Item=item,
+            ConditionExpression="attribute_not_exists(#p)",
+            ExpressionAttributeNames={"#p": self.keys[0]},
+        )
+
+    def set_if_exists(self, key: Sequence[str], attribute: str, value: str) -> bool:
+        """Set one string attribute of an existing item; False (and no write) when it is missing."""
+        return self._conditionally(
+            self._client.update_item,
+            TableName=self.name,
+            Key=self.key(*key),
+            UpdateExpression="SET #a = :v",
+            ConditionExpression="attribute_exists(#p)",
+            ExpressionAttributeNames={"#a": attribute, "#p": self.keys[0]},
+            ExpressionAttributeValues={":v": {"S": value}},
+        )
+
+    def delete(self, *key: str) -> None:
+        self._client.delete_item(TableName=self.name, Key=self.key(*key))
+
+    def delete_all(self, items: Sequence[Item]) -> None:
+        keys = [{name: item[name] for name in self.keys} for item in items]
+        self.write_all([{"DeleteRequest": {"Key": key}} for key in keys])
+
+    def first(self, where: KeyRange, index: str | None = None) -> Item | None:
+        items = self._query(where, index, Limit=1)["Items"]
+        return items[0] if items else None
+
+    def query_all(self, where: KeyRange, index: str | None = None) -> list[Item]:
+        items: list[Item] = []
+        start: Item | None = None
+        while True:
+            response = self._query(where, index, ExclusiveStartKey=start)
+            items.extend(response["Items"])
+            start = response.get("LastEvaluatedKey")
+            if start is None:
+                return items
+
+    def query_page(
+        self,
+        where: KeyRange,
+        limit: int,
+        after: Item | None,
+        position: Callable[[Item], list[str]],
+        *,
+        index: str | None = None,
+        forward: bool = True,
+    ) -> tuple[list[Item], str | None]:
+        """Up to `limit` items after the key `after`, and a cursor when more follow.
+
+        One item more than asked for says whether another page exists; DynamoDB may still
+        return less than its Limit (1 MB pages), hence the loop. The cursor holds
+        `position(last item)`, from which the caller rebuilds `after`.
+        """
+        items: list[Item] = []
+        start = after
+        while len(items) <= limit:
+            response = self._query(
+                where, index, forward=forward, Limit=limit + 1 - len(items), ExclusiveStartKey=start
+            )
+            items.extend(response["Items"])
+            start = response.get("LastEvaluatedKey")
+            if start is None:
+                break
+        if len(items) <= limit:
+            return items, None
+        return items[:limit], encode_cursor(position(items[limit - 1]))
+
+    def write_all(self, requests: Sequence[Item], pool: Executor | None = None) -> None:
+        """BatchWriteItem in chunks, concurrently on `pool` when given; keys must be unique."""
+        chunks = [requests[at : at + BATCH_SIZE] for at in range(0, len(requests), BATCH_SIZE)]
+        if pool is None or len(chunks) == 1:
+            for chunk in chunks:
+                self._write_batch(chunk)
+        else:
+            list(pool.map(self._write_batch, chunks))  # re-raises the first failure
+
+    def _write_batch(self, requests: Sequence[Item]) -> None:
+        pending = list(requests)
+        for attempt in range(BATCH_ATTEMPTS):
+            if attempt:
+                time.sleep(_backoff(attempt))
+            response = self._client.batch_write_item(RequestItems={self.name: pending})
+            pending = response.get("UnprocessedItems", {}).get(self.name, [])
+            if not pending:
+                return
+        raise StorageUnavailable(
+            f"DynamoDB left {len(pending)} writes to {self.name} unprocessed after "
+            f"{BATCH_ATTEMPTS} attempts"
+        )
+
+    def _query(
+        self, where: KeyRange, index: str | None, forward: bool = True, **options: Any
+    ) -> Item:
+        request: Item = {"TableName": self.name, "ScanIndexForward": forward, **where.expression()}
+        if index:
+            request["IndexName"] = index
+        request.update({name: value for name, value in options.items() if value is not None})
+        try:
+            response: Item = self._client.query(**request)
+        except ClientError as error:
+            # A start key that does not fit the key condition came from a forged or stale cursor.
+            if "ExclusiveStartKey" in request and error_code(error) == "ValidationException":
+                raise InvalidCursor("the cursor does not fit this query") from error
+            raise
+        return response
+
+    def _conditionally(self, call: Callable[..., Any], **request: Any) -> bool:
+        try:
+            call(**request)
+        except ClientError as error:
+            if error_code(error) == CONDITION_FAILED:
+                return False
+            raise
+        return True
+
+
+def _backoff(attempt: int) -> float:
+    """Exponential backoff with full jitter."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
+    return random.uniform(0, ceiling)  # noqa: S311 - jitter, not a secret
