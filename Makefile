@@ -25,6 +25,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	scripts/lint-deploy
 
 format: install
 	$(BIN)/ruff check --fix .
