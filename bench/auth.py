@@ -6,7 +6,7 @@ ratio. Target (design.md §9): /protected reaches at least half the requests/s o
 
     python -m bench.auth [--seconds 10] [--backend local|aws]
 
-With --backend aws the server uses the AWS_* endpoint variables of this environment.
+With --backend aws the run starts DynamoDB Local and moto for the server (as `make test` does).
 """
 
 import argparse
@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.environments import BACKENDS, backend_env
 from tests.support import Operator, ServerProcess
 
 CONNECTIONS = 16
@@ -39,12 +40,14 @@ def requests_per_second(url: str, seconds: int, headers: dict[str, str]) -> floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--backend", choices=["local", "aws"], default="local")
+    parser.add_argument("--backend", choices=BACKENDS, default="local")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `apt-get install wrk` (Debian) or `brew install wrk`.")
-    with tempfile.TemporaryDirectory(prefix="wattkey-bench-") as scratch:
-        env = {"STORAGE_BACKEND": args.backend, "DATA_DIR": f"{scratch}/data"}
+    with (
+        tempfile.TemporaryDirectory(prefix="wattkey-bench-") as scratch,
+        backend_env(args.backend, Path(scratch)) as env,
+    ):
         server = ServerProcess(env=env, log_path=Path(scratch) / "server.log").start()
         try:
             operator = Operator.register(server.url)
