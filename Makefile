@@ -32,8 +32,11 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python bench/auth.py
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.auth --backend local
+	$(BIN)/python -m bench.auth --backend aws
+	$(BIN)/python -m bench.ingest --backend local
+	$(BIN)/python -m bench.ingest --backend aws
+	$(BIN)/python -m bench.memory
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
