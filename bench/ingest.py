@@ -115,6 +115,16 @@ def served(env: dict[str, str], scratch: Path) -> Iterator[ServerProcess]:
         server.stop()
 
 
+def finished_report(client: httpx.Client, answer: httpx.Response) -> dict[str, Any]:
+    """The report of the upload `answer` accepted, once it is completed or failed."""
+    upload_id = answer.json()["uploads"][0]["upload_id"]
+    while True:
+        report: dict[str, Any] = client.get(f"/uploads/{upload_id}").json()
+        if report["status"] in ("completed", "failed"):
+            return report
+        time.sleep(0.05)
+
+
 def wattkey_upload(server: ServerProcess, source: Path) -> float:
     operator = Operator.register(server.url)
     key = operator.create_key(operator.create_app(threshold_kwh=9.9)["id"])
@@ -122,12 +132,7 @@ def wattkey_upload(server: ServerProcess, source: Path) -> float:
         started = time.perf_counter()
         with source.open("rb") as body:
             answer = client.post("/uploads", content=body, headers={"Content-Type": "text/csv"})
-        upload_id = answer.json()["uploads"][0]["upload_id"]
-        while (report := client.get(f"/uploads/{upload_id}").json())["status"] not in (
-            "completed",
-            "failed",
-        ):
-            time.sleep(0.05)
+        report = finished_report(client, answer)
         elapsed = time.perf_counter() - started
     assert report["rows_accepted"] == count_rows(source), report
     return int(report["rows_accepted"]) / elapsed

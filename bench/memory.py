@@ -9,12 +9,12 @@ growth <= 150 MB.
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from bench.ingest import write_csv
+from bench.ingest import finished_report, write_csv
 from tests.support import Operator, ServerProcess
 
 BYTES_PER_ROW = 34
@@ -33,20 +33,13 @@ def reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def upload_and_wait(client: httpx.Client, source: Path, multipart: bool) -> dict[str, object]:
+def upload(client: httpx.Client, source: Path, multipart: bool) -> dict[str, Any]:
     with source.open("rb") as body:
         if multipart:
             answer = client.post("/uploads", files={"files": ("big.csv", body, "text/csv")})
         else:
             answer = client.post("/uploads", content=body, headers={"Content-Type": "text/csv"})
-    upload_id = answer.json()["uploads"][0]["upload_id"]
-    while (report := client.get(f"/uploads/{upload_id}").json())["status"] not in (
-        "completed",
-        "failed",
-    ):
-        time.sleep(0.2)
-    result: dict[str, object] = report
-    return result
+    return finished_report(client, answer)
 
 
 def main() -> None:
@@ -71,7 +64,7 @@ def main() -> None:
                 print(f"file               {source.stat().st_size / 2**20:10.0f} MB")
                 print(f"peak RSS at rest   {before:10.0f} MB")
                 for multipart in (True, False):
-                    report = upload_and_wait(client, source, multipart)
+                    report = upload(client, source, multipart)
                     growth = peak_rss_mb(server.process.pid) - before
                     kind = "multipart" if multipart else "raw body "
                     verdict = "meets" if growth <= TARGET_MB else "MISSES"

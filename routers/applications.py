@@ -1,10 +1,9 @@
 """An operator's applications."""
 
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field, FiniteFloat
 
 from routers.deps import NO_APPLICATION, CurrentOperator, OwnedApplication, ServicesDep
 from services.applications import Application, ApplicationDraft
@@ -24,16 +23,9 @@ class ApplicationBody(BaseModel):
     )
     Email: EmailStr = Field(validation_alias=AliasChoices("Email", "email"))
     Domain: Text = Field(validation_alias=AliasChoices("Domain", "domain"))
-    threshold_kwh: float | None = None
+    threshold_kwh: FiniteFloat | None = None
     alert_emails: list[EmailStr] = Field(default_factory=list, max_length=50)
     alert_sns_topic_arn: str | None = Field(default=None, pattern=SNS_TOPIC_ARN)
-
-    @field_validator("threshold_kwh")
-    @classmethod
-    def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not math.isfinite(value):
-            raise ValueError("threshold_kwh must be a finite number")
-        return value
 
     def draft(self) -> ApplicationDraft:
         return ApplicationDraft(

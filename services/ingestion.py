@@ -1,7 +1,6 @@
 """Uploads: keep the raw file durably, then read it into readings and raise its alert."""
 
 import logging
-import math
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -9,7 +8,7 @@ from contextlib import AbstractContextManager
 from typing import BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, FiniteFloat, field_validator
 
 from services.alerts import AlertService, BreachTracker
 from services.clock import new_id, now_text
@@ -29,16 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 class UploadOptions(BaseModel):
-    threshold_kwh: float | None = None
+    threshold_kwh: FiniteFloat | None = None
     meter_id: str | None = None
     timezone: str | None = None
-
-    @field_validator("threshold_kwh")
-    @classmethod
-    def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not math.isfinite(value):
-            raise ValueError("threshold_kwh must be a finite number")
-        return value
 
     @field_validator("meter_id")
     @classmethod
