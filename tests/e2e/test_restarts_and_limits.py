@@ -10,9 +10,10 @@ import pytest
 from tests.e2e.backends import fresh_aws_env, local_env
 from tests.support import Operator, ServerProcess, machine
 
+ROW_COUNT = 60_000
 ROWS = "meter_id,timestamp,kwh\n" + "".join(
     f"m{n % 5},2025-01-{1 + n // 1440 % 28:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00Z,{n % 13}\n"
-    for n in range(200_000)
+    for n in range(ROW_COUNT)
 )
 
 
@@ -80,7 +81,7 @@ def test_a_crash_after_accepting_loses_nothing_and_doubles_nothing(
             while (report := client.get(f"/uploads/{upload_id}").json())["status"] != "completed":
                 assert time.monotonic() < deadline, report
                 time.sleep(0.3)
-            assert report["rows_accepted"] == 200_000
+            assert report["rows_accepted"] == ROW_COUNT
             total = 0
             cursor = None
             while True:
@@ -93,7 +94,7 @@ def test_a_crash_after_accepting_loses_nothing_and_doubles_nothing(
             assert total == len({line.rsplit(",", 1)[0] for line in ROWS.splitlines()[1:]})
             alerts = client.get("/alerts").json()["items"]
             assert len(alerts) == 1
-            assert alerts[0]["breach_count"] == sum(1 for n in range(200_000) if n % 13 == 12)
+            assert alerts[0]["breach_count"] == sum(1 for n in range(ROW_COUNT) if n % 13 == 12)
     finally:
         server.stop()
 
