@@ -24,7 +24,7 @@ class ApplicationBody(BaseModel):
     Email: EmailStr = Field(validation_alias=AliasChoices("Email", "email"))
     Domain: Text = Field(validation_alias=AliasChoices("Domain", "domain"))
     threshold_kwh: FiniteFloat | None = None
-    alert_emails: list[EmailStr] = Field(default_factory=list, max_length=50)
+    alert_emails: list[EmailStr] | None = Field(default=None, max_length=50)
     alert_sns_topic_arn: str | None = Field(default=None, pattern=SNS_TOPIC_ARN)
 
     def draft(self) -> ApplicationDraft:
@@ -34,7 +34,7 @@ class ApplicationBody(BaseModel):
             email=self.Email,
             domain=self.Domain,
             threshold_kwh=self.threshold_kwh,
-            alert_emails=list(self.alert_emails),
+            alert_emails=list(self.alert_emails or []),
             alert_sns_topic_arn=self.alert_sns_topic_arn,
         )
 

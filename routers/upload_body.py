@@ -1,6 +1,6 @@
 """Receiving upload files: multipart `files` parts or one raw text/csv body, spooled to disk."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import anyio
@@ -61,13 +61,8 @@ async def receive_files(
     if media_type == "multipart/form-data":
         return await _multipart(request, max_bytes)
     if media_type in RAW_TYPES:
-        options = {
-            name: request.query_params[name]
-            for name in OPTION_NAMES
-            if name in request.query_params
-        }
         incoming = await _spool(request.query_params.get("filename"), request.stream(), max_bytes)
-        return [incoming], options
+        return [incoming], _given_options(request.query_params)
     raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_TYPE)
 
 
@@ -77,9 +72,7 @@ async def _multipart(request: Request, max_bytes: int) -> tuple[list[IncomingFil
         files = [part for part in parts if isinstance(part, UploadFile)]
         if not files:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NO_FILES)
-        options = {
-            name: str(form[name]) for name in OPTION_NAMES if isinstance(form.get(name), str)
-        }
+        options = _given_options(form)
         spooled: list[IncomingFile] = []
         try:
             for part in files:
@@ -89,6 +82,15 @@ async def _multipart(request: Request, max_bytes: int) -> tuple[list[IncomingFil
                 incoming.discard()
             raise
     return spooled, options
+
+
+def _given_options(fields: Mapping[str, object]) -> dict[str, str]:
+    """The options a client filled in; an empty field (as HTML forms send) is not given."""
+    return {
+        name: value
+        for name in OPTION_NAMES
+        if isinstance(value := fields.get(name), str) and value.strip()
+    }
 
 
 async def _chunks(part: UploadFile) -> AsyncIterator[bytes]:

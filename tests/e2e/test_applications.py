@@ -55,6 +55,12 @@ def test_invalid_bodies_are_422(operator: Operator, body: dict[str, object]) -> 
     assert isinstance(response.json()["detail"], str)
 
 
+def test_optional_fields_may_be_null(operator: Operator) -> None:
+    created = operator.create_app(threshold_kwh=None, alert_emails=None, alert_sns_topic_arn=None)
+    assert created["alert_emails"] == []
+    assert created["threshold_kwh"] is None
+
+
 def test_requires_a_signed_in_operator(server: ServerProcess) -> None:
     assert httpx.post(f"{server.url}/app", json=app_body()).status_code == 401
     assert httpx.get(f"{server.url}/apps").status_code == 401

@@ -189,3 +189,10 @@ def test_large_upload_is_accepted_then_completes(tenant: Tenant) -> None:
         assert time.monotonic() < deadline, report
         time.sleep(0.2)
     assert report["rows_accepted"] == 20_000
+
+
+def test_empty_option_fields_count_as_not_given(tenant: Tenant) -> None:
+    fields = {"threshold_kwh": "", "meter_id": " ", "timezone": ""}
+    response = tenant.machine.post("/uploads", files={"files": ("a.csv", GENERIC)}, data=fields)
+    assert response.status_code == 201, response.text
+    assert response.json()["uploads"][0]["rows_accepted"] == 2
