@@ -88,7 +88,6 @@ def usage_item(meter: str, stamp: str, kwh: float) -> dict[str, Any]:
         "timestamp": {"S": stamp},
         "app_id": {"S": APP_ID},
         "ts_meter": {"S": f"{stamp}#{meter}"},
-        "meter_id": {"S": meter},
         "kwh": {"N": repr(kwh)},
     }
 

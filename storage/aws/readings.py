@@ -72,16 +72,21 @@ def _keys(app_id: str, meter_id: str, timestamp: str) -> Item:
 
 
 def _item(app_id: str, meter_id: str, timestamp: str, kwh: float) -> Item:
-    # Built by hand, not with boto3's TypeSerializer: this is the ingest hot path.
+    # Built by hand, not with boto3's TypeSerializer: this is the ingest hot path. The meter is
+    # not stored again on its own: every attribute costs DynamoDB work on every write.
     item = _keys(app_id, meter_id, timestamp)
-    item["meter_id"] = {"S": meter_id}
     item["kwh"] = {"N": repr(kwh)}
     return item
 
 
+def _meter_of(item: Item) -> str:
+    """The meter id out of `pk` (`app_id#meter_id`; application ids hold no `#`)."""
+    return str(item["pk"]["S"]).split("#", 1)[1]
+
+
 def _position(item: Item) -> list[str]:
-    return [item["timestamp"]["S"], item["meter_id"]["S"]]
+    return [item["timestamp"]["S"], _meter_of(item)]
 
 
 def _reading(item: Item) -> Reading:
-    return Reading(item["meter_id"]["S"], item["timestamp"]["S"], float(item["kwh"]["N"]))
+    return Reading(_meter_of(item), item["timestamp"]["S"], float(item["kwh"]["N"]))

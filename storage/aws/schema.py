@@ -26,6 +26,13 @@ POLL_SECONDS = 0.5
 class Index:
     name: str
     keys: tuple[str, ...]
+    # Besides the keys, the attributes the index keeps; None keeps them all.
+    projected: tuple[str, ...] | None = None
+
+    def projection(self) -> dict[str, Any]:
+        if self.projected is None:
+            return {"ProjectionType": "ALL"}
+        return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(self.projected)}
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class TableDefinition:
                 {
                     "IndexName": index.name,
                     "KeySchema": _key_schema(index.keys),
-                    "Projection": {"ProjectionType": "ALL"},
+                    "Projection": index.projection(),
                     **capacity,
                 }
                 for index in self.indexes
@@ -104,7 +111,7 @@ class Schema:
             usage=TableDefinition(
                 settings.usage_table,
                 ("pk", "timestamp"),
-                (Index(USAGE_BY_TIME_INDEX, ("app_id", "ts_meter")),),
+                (Index(USAGE_BY_TIME_INDEX, ("app_id", "ts_meter"), projected=("kwh",)),),
             ),
             uploads=TableDefinition(
                 settings.uploads_table,
