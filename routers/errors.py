@@ -38,6 +38,11 @@ def describe_validation(error: RequestValidationError | ValidationError) -> str:
     """One sentence per problem, naming the field: `password: String should have at least...`."""
     problems = []
     for item in error.errors():
+        if item["type"] == "json_invalid":
+            problems.append(
+                f"The request body is not valid JSON (near character {item['loc'][-1]})"
+            )
+            continue
         where = ".".join(str(part) for part in item["loc"] if part not in ("body", "query", "path"))
         problems.append(f"{where}: {item['msg']}" if where else str(item["msg"]))
     return "; ".join(problems) + "."

@@ -52,7 +52,7 @@ def test_malformed_json_is_a_422_sentence(server: ServerProcess) -> None:
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 422
-    assert isinstance(response.json()["detail"], str)
+    assert response.json()["detail"].startswith("The request body is not valid JSON")
 
 
 def test_request_log_lines_name_the_caller_never_the_secret(
