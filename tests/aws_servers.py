@@ -17,6 +17,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
+import boto3
+
 from settings import Settings
 from storage.ports import Storage
 from tests.support import ROOT, free_port, wait_for_port
@@ -127,6 +129,17 @@ def _dynamodb_fallback(moto_url: str, missing: DynamoDbLocalUnavailable) -> str:
     warnings.warn(reason, stacklevel=2)
     print(f"WARNING: {reason}", file=sys.stderr)
     return moto_url
+
+
+def server_client(service: str, endpoint: str) -> Any:
+    """A boto3 client of one of the test servers, with the test credentials."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
 
 
 def new_prefix() -> str:

@@ -3,8 +3,7 @@
 from services.alerts import AlertService, BreachTracker
 from storage.ports import Storage
 from storage.records import Reading
-from tests.aws_servers import AwsServers, new_prefix
-from tests.contract.test_aws_specifics import client
+from tests.aws_servers import AwsServers, new_prefix, server_client
 from tests.contract.test_storage_contract import application
 
 
@@ -26,7 +25,8 @@ def test_a_failed_sns_delivery_is_retried(aws_storage: Storage, aws_servers: Aws
     assert failed.status == "failed"
     assert [a.alert_id for a in aws_storage.alerts.list_with_failed_deliveries()] == [alert_id]
 
-    assert client("sns", aws_servers.moto_url).create_topic(Name=topic_name)["TopicArn"] == topic
+    sns = server_client("sns", aws_servers.moto_url)
+    assert sns.create_topic(Name=topic_name)["TopicArn"] == topic
     service.retry_failed()
     retried = aws_storage.alerts.get(app.id, alert_id)
     assert retried is not None

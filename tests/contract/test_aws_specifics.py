@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 
@@ -15,12 +14,12 @@ from storage.errors import DeliveryFailed, InvalidCursor, StorageUnavailable
 from storage.ports import AlertChannel, Storage
 from storage.records import AlertMessage, Reading
 from tests.aws_servers import (
-    REGION,
     AwsServers,
     OpenAws,
     moto_server,
     new_prefix,
     resource_names,
+    server_client,
 )
 from tests.contract.test_storage_contract import alert, application
 from tests.support import free_port
@@ -38,16 +37,6 @@ PINNED_TABLES: dict[str, tuple[list[str], dict[str, list[str]]]] = {
     "uploads_table": (["app_id", "upload_id"], {"unfinished-index": ["unfinished"]}),
     "alerts_table": (["app_id", "alert_id"], {"failed_deliveries-index": ["failed_deliveries"]}),
 }
-
-
-def client(service: str, endpoint: str) -> Any:
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def key_names(key_schema: list[dict[str, str]]) -> list[str]:
@@ -79,7 +68,7 @@ def test_tables_and_indexes_have_the_pinned_names(
     prefix = new_prefix()
     open_aws(prefix).lifecycle.prepare()
     names = resource_names(prefix)
-    dynamodb = client("dynamodb", aws_servers.dynamodb_url)
+    dynamodb = server_client("dynamodb", aws_servers.dynamodb_url)
     for setting, pinned in PINNED_TABLES.items():
         assert describe(dynamodb, names[setting]) == pinned, setting
     expiry = dynamodb.describe_time_to_live(TableName=names["revoked_tokens_table"])
@@ -122,7 +111,7 @@ def test_objects_are_encrypted_with_their_sha256(
     key = "uploads/app-1/up_1/readings.csv"
     storage.objects.put_file(key, source, sha256)
     bucket = resource_names(prefix)["s3_bucket"]
-    head = client("s3", aws_servers.moto_url).head_object(Bucket=bucket, Key=key)
+    head = server_client("s3", aws_servers.moto_url).head_object(Bucket=bucket, Key=key)
     assert head["Metadata"] == {"sha256": sha256}
     assert head["ServerSideEncryption"] == "AES256"
     with storage.objects.fetch(key) as stream:
@@ -180,8 +169,8 @@ def alerts_moto() -> Iterator[str]:
 
 def test_email_and_sns_alerts_reach_the_services(open_aws: OpenAws, alerts_moto: str) -> None:
     storage = open_aws(aws_endpoint_url_ses=alerts_moto, aws_endpoint_url_sns=alerts_moto)
-    client("ses", alerts_moto).verify_email_identity(EmailAddress="alerts@example.com")
-    topic = client("sns", alerts_moto).create_topic(Name=new_prefix() + "alerts")["TopicArn"]
+    server_client("ses", alerts_moto).verify_email_identity(EmailAddress="alerts@example.com")
+    topic = server_client("sns", alerts_moto).create_topic(Name=new_prefix() + "alerts")["TopicArn"]
     recipient = f"{new_prefix()}ops@example.com"
     app = application("owner").model_copy(
         update={"alert_emails": [recipient], "alert_sns_topic_arn": topic}

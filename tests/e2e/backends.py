@@ -3,9 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-import boto3
-
-from tests.aws_servers import CREDENTIALS, REGION, AwsServers, aws_env, new_prefix
+from tests.aws_servers import AwsServers, aws_env, new_prefix, server_client
 from tests.support import ServerProcess
 
 
@@ -24,13 +22,7 @@ def fresh_aws_env(servers: AwsServers, data_dir: Path) -> dict[str, str]:
 def aws_client(env: dict[str, str], service: str) -> Any:
     """A client of the test servers: DynamoDB (Local), and moto for every other service."""
     endpoint = env["AWS_ENDPOINT_URL_DYNAMODB" if service == "dynamodb" else "AWS_ENDPOINT_URL_S3"]
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
+    return server_client(service, endpoint)
 
 
 def stored_object(server: ServerProcess, key: str) -> tuple[bytes, str | None]:
