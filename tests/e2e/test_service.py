@@ -1,6 +1,8 @@
 """Health, docs, unknown routes and request logs, as a client and an operator see them."""
 
 import json
+import time
+from typing import Any
 
 import httpx
 
@@ -55,15 +57,24 @@ def test_malformed_json_is_a_422_sentence(server: ServerProcess) -> None:
     assert response.json()["detail"].startswith("The request body is not valid JSON")
 
 
+def logged_request(server: ServerProcess, request_id: str) -> dict[str, Any]:
+    """The log line of one request; it is written just after the response is sent."""
+    deadline = time.monotonic() + 10
+    while True:
+        for line in server.log().splitlines():
+            entry: dict[str, Any] = json.loads(line) if line.startswith("{") else {}
+            if entry.get("request_id") == request_id and entry.get("message") == "request":
+                return entry
+        assert time.monotonic() < deadline, "the request was not logged"
+        time.sleep(0.05)
+
+
 def test_request_log_lines_name_the_caller_never_the_secret(
     server: ServerProcess, tenant: Tenant
 ) -> None:
     response = tenant.machine.get("/protected", headers={"X-Request-ID": "trace-me-123"})
     assert response.headers["x-request-id"] == "trace-me-123"
-    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
-    logged = [line for line in lines if line.get("request_id") == "trace-me-123"]
-    assert logged, "the request was not logged"
-    entry = logged[-1]
+    entry = logged_request(server, "trace-me-123")
     assert entry["method"] == "GET"
     assert entry["path"] == "/protected"
     assert entry["status"] == 200
