@@ -2,36 +2,49 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
-.PHONY: install run test lint format bench clean
+.PHONY: install install-dev run test lint format bench clean
 
-install: $(STAMP)
+install: $(RUNTIME)
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Wattkey needs Python 3.11 or newer"'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Creating $(VENV) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(VENV)/bin/python
+	@echo "Installing Wattkey and the packages the server needs into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --progress-bar off -e .
+	@touch $(RUNTIME)
+
+install-dev: $(DEV)
+
+$(DEV): pyproject.toml $(RUNTIME)
+	@echo "Installing the test and lint tools into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
+	@touch $(DEV)
 
 run: install
 	$(BIN)/python server.py
 
-test: install
+test: install-dev
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	scripts/lint-deploy
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench.auth --backend local
 	$(BIN)/python -m bench.auth --backend aws
 	$(BIN)/python -m bench.ingest --backend local

@@ -13,9 +13,12 @@ JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class RequestIdFilter(logging.Filter):
+    """Stamps the request id; drops uvicorn's copy of its message with terminal colours."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = request_id_var.get()
+        record.__dict__.pop("color_message", None)
         return True
 
 

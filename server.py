@@ -2,7 +2,9 @@
 
 import asyncio
 import contextlib
+import errno
 import logging
+import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,26 +14,30 @@ import anyio
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from logging_config import configure_logging
-from routers import api_keys, applications, auth, health
-from routers.app_data import data_router
+from routers import alerts, api_keys, applications, auth, health, uploads, usage
 from routers.body_limit import BodyLimitMiddleware
-from routers.deps import get_key_application, get_owned_application
-from routers.errors import install_error_handlers
+from routers.deps import get_api_key_application, get_owned_application
+from routers.errors import UnexpectedErrorMiddleware, install_error_handlers
 from routers.request_log import RequestLogMiddleware
-from services.platform import Services, build_services
+from services.container import Services, build_services
 from settings import Settings
 from storage.factory import open_storage
 
 logger = logging.getLogger("wattkey")
 ALERT_RETRY_SECONDS = 60
+# Each of these serves one application, as its key holder at `/...` and as its operator at
+# `/app/{app_id}/...`.
+APPLICATION_ROUTES = (uploads, usage, alerts)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_format)
-    app = FastAPI(
+    # Swagger UI and ReDoc from files in the installed package, not a CDN.
+    app = FastAPIOffline(
         title="Wattkey",
         version=version("wattkey"),
         description="Multi-tenant energy-usage data: operators, applications, API keys, "
@@ -42,8 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (health.router, auth.router, applications.router, api_keys.router):
         app.include_router(router)
-    app.include_router(data_router(get_key_application, tag="machine clients"))
-    app.include_router(data_router(get_owned_application, tag="console"), prefix="/app/{app_id}")
+    for module in APPLICATION_ROUTES:
+        app.include_router(module.routes(get_api_key_application, "machine clients"))
+        app.include_router(module.routes(get_owned_application, "console"), prefix="/app/{app_id}")
+    # Added innermost first: the request log and CORS headers wrap every answer, 500s too.
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:
         wildcard = settings.cors_origins == ["*"]
@@ -53,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_credentials=not wildcard,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(RequestLogMiddleware)
     return app
@@ -68,7 +77,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.services = services
     await anyio.to_thread.run_sync(services.ingestion.resume_unfinished)
     retrying = asyncio.create_task(_retry_alerts_forever(services))
-    logger.info("wattkey started", extra={"backend": storage.backend})
+    logger.info(
+        "Wattkey %s is serving http://%s:%s on the %s backend, %s",
+        app.version,
+        settings.app_host,
+        settings.app_port,
+        storage.backend,
+        storage.location,
+        extra={"backend": storage.backend, "storage": storage.location},
+    )
     try:
         yield
     finally:
@@ -88,12 +105,28 @@ async def _retry_alerts_forever(services: Services) -> None:
             logger.exception("retrying alert deliveries failed")
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Say which setting to change when the port is taken, before uvicorn says it less clearly."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            sys.exit(
+                f"wattkey: port {port} on {host} is already in use by another program; "
+                "stop it, or start Wattkey on another port with APP_PORT=<port>."
+            )
+
+
 def main() -> None:
     try:
         settings = Settings()
         settings.signing_secrets()
     except ValueError as error:  # pydantic's ValidationError is one too
         sys.exit(f"wattkey: {error}")
+    _check_port_free(settings.app_host, settings.app_port)
     uvicorn.run(
         "server:create_app",
         factory=True,

@@ -2,15 +2,13 @@
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field, field_validator
 
-from routers.deps import KeyHolder, OwnedApplication, ServicesDep
+from routers.deps import CurrentApiKey, OwnedApplication, ServicesDep
 from services.api_keys import ApiKey, is_active
 
 router = APIRouter(tags=["api keys"])
-
-NO_KEY_WITH_ID = "This application has no API key with this id."
 
 
 class KeyRequest(BaseModel):
@@ -85,25 +83,24 @@ def list_keys(app: OwnedApplication, services: ServicesDep) -> list[KeyOut]:
 
 @router.delete("/app/{app_id}/api-key/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_key(app: OwnedApplication, key_id: str, services: ServicesDep) -> Response:
-    if not services.api_keys.revoke(app, key_id):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NO_KEY_WITH_ID)
+    services.api_keys.revoke(app, key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/verify-key")
-async def verify_key(access: KeyHolder) -> KeyCheck:
+async def verify_key(verified: CurrentApiKey) -> KeyCheck:
     return KeyCheck(
         valid=True,
-        app_id=access.app.id,
-        key_name=access.key.name,
-        expires_at=access.key.expires_at,
+        app_id=verified.app.id,
+        key_name=verified.key.name,
+        expires_at=verified.key.expires_at,
     )
 
 
 @router.get("/protected")
-async def protected(access: KeyHolder) -> Greeting:
+async def protected(verified: CurrentApiKey) -> Greeting:
     return Greeting(
-        message=f"Hello, {access.app.name}: your API key is valid.",
-        app_id=access.app.id,
-        key_name=access.key.name,
+        message=f"Hello, {verified.app.name}: your API key is valid.",
+        app_id=verified.app.id,
+        key_name=verified.key.name,
     )

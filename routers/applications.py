@@ -1,21 +1,61 @@
 """An operator's applications."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field, FiniteFloat
+from fastapi import APIRouter, Response, status
+from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from routers.deps import NO_APPLICATION, CurrentOperator, OwnedApplication, ServicesDep
-from services.applications import Application, ApplicationDraft
+from routers.deps import CurrentOperator, OwnedApplication, ServicesDep
+from services.applications import Application, ApplicationChanges, ApplicationDraft
+from services.thresholds import Threshold
 
 router = APIRouter(tags=["applications"])
 
 SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
 Text = Annotated[str, Field(min_length=1, max_length=256)]
+AlertEmails = Annotated[list[EmailStr] | None, Field(max_length=50)]
+TopicArn = Annotated[str | None, Field(pattern=SNS_TOPIC_ARN)]
 
 
-class ApplicationBody(BaseModel):
+def _aliases(*names: str) -> Any:
+    return Field(default=None, validation_alias=AliasChoices(*names))
+
+
+class ApplicationFields(BaseModel):
+    """The body of PATCH: any of the fields of POST and PUT."""
+
     model_config = ConfigDict(str_strip_whitespace=True)
+
+    App_name: Text | None = _aliases("App_name", "app_name", "name")
+    Application: Text | None = _aliases("Application", "application", "application_id")
+    Email: EmailStr | None = _aliases("Email", "email")
+    Domain: Text | None = _aliases("Domain", "domain")
+    threshold_kwh: Threshold | None = None
+    alert_emails: AlertEmails = None
+    alert_sns_topic_arn: TopicArn = None
+
+    @model_validator(mode="after")
+    def _required_not_null(self) -> "ApplicationFields":
+        for name in ("App_name", "Application", "Email", "Domain"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def changes(self) -> ApplicationChanges:
+        renamed = {
+            "App_name": "name",
+            "Application": "application_id",
+            "Email": "email",
+            "Domain": "domain",
+        }
+        given = self.model_dump(include=self.model_fields_set)
+        return ApplicationChanges(
+            **{renamed.get(name, name): value for name, value in given.items()}
+        )
+
+
+class ApplicationBody(ApplicationFields):
+    """The body of POST and PUT: every field, the first four required."""
 
     App_name: Text = Field(validation_alias=AliasChoices("App_name", "app_name", "name"))
     Application: Text = Field(
@@ -23,9 +63,6 @@ class ApplicationBody(BaseModel):
     )
     Email: EmailStr = Field(validation_alias=AliasChoices("Email", "email"))
     Domain: Text = Field(validation_alias=AliasChoices("Domain", "domain"))
-    threshold_kwh: FiniteFloat | None = None
-    alert_emails: list[EmailStr] | None = Field(default=None, max_length=50)
-    alert_sns_topic_arn: str | None = Field(default=None, pattern=SNS_TOPIC_ARN)
 
     def draft(self) -> ApplicationDraft:
         return ApplicationDraft(
@@ -74,17 +111,20 @@ def get_application(app: OwnedApplication) -> ApplicationOut:
 
 
 @router.put("/app/{app_id}")
-def update_application(
-    app_id: str, body: ApplicationBody, operator: CurrentOperator, services: ServicesDep
+def replace_application(
+    app: OwnedApplication, body: ApplicationBody, services: ServicesDep
 ) -> ApplicationOut:
-    app = services.applications.update(operator, app_id, body.draft())
-    if app is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NO_APPLICATION)
-    return ApplicationOut.of(app)
+    return ApplicationOut.of(services.applications.replace(app, body.draft()))
+
+
+@router.patch("/app/{app_id}", summary="Change some fields of an application")
+def change_application(
+    app: OwnedApplication, body: ApplicationFields, services: ServicesDep
+) -> ApplicationOut:
+    return ApplicationOut.of(services.applications.change(app, body.changes()))
 
 
 @router.delete("/app/{app_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_application(app_id: str, operator: CurrentOperator, services: ServicesDep) -> Response:
-    if not services.applications.delete(operator, app_id):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NO_APPLICATION)
+def delete_application(app: OwnedApplication, services: ServicesDep) -> Response:
+    services.applications.delete(app)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

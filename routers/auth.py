@@ -1,15 +1,22 @@
 """Operator accounts: register, sign in, sign out, who am I."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, EmailStr, Field
 
 from routers.deps import AccessToken, CurrentOperator, ServicesDep
+from routers.errors import validated
 from services.accounts import IssuedToken
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+SIGN_IN_TYPES = (
+    'Send the credentials as JSON {"email": ..., "password": ...} or as a form with '
+    "username (the email) and password."
+)
+NOT_JSON = 'The request body is not valid JSON: send {"email": ..., "password": ...}.'
 
 
 class Credentials(BaseModel):
@@ -45,20 +52,65 @@ class Me(BaseModel):
     created_at: str
 
 
+SIGN_IN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": SignIn.model_json_schema()},
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {
+                        "username": {"type": "string", "description": "The email"},
+                        "password": {"type": "string"},
+                        "grant_type": {"type": "string", "enum": ["password"]},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+async def read_sign_in(request: Request) -> SignIn:
+    """The email and password of a JSON body or of an OAuth2 password form, whichever came."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type in FORM_TYPES:
+        async with request.form(max_files=0, max_fields=20) as form:
+            fields = {
+                "email": form.get("username") or form.get("email"),
+                "password": form.get("password"),
+            }
+    elif media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            body = await request.json()
+        except ValueError:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NOT_JSON) from None
+        if not isinstance(body, dict):
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NOT_JSON)
+        fields = {
+            "email": body.get("email", body.get("username")),
+            "password": body.get("password"),
+        }
+    else:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, SIGN_IN_TYPES)
+    return validated(SignIn, fields)
+
+
+SignInBody = Annotated[SignIn, Depends(read_sign_in)]
+
+
 @router.post("/register", status_code=status.HTTP_201_CREATED)
 def register(body: Credentials, services: ServicesDep) -> Registered:
     user, issued = services.accounts.register(body.email, body.password)
     return Registered(user_id=user.user_id, email=user.email, access_token=issued.access_token)
 
 
-@router.post("/login")
-def login(body: SignIn, services: ServicesDep) -> Token:
+@router.post("/login", openapi_extra=SIGN_IN_BODY, summary="Sign in (JSON or password form)")
+@router.post("/token", openapi_extra=SIGN_IN_BODY, summary="Sign in, for Swagger's Authorize")
+def login(body: SignInBody, services: ServicesDep) -> Token:
     return Token.of(services.accounts.login(body.email, body.password))
-
-
-@router.post("/token", summary="Sign in with an OAuth2 password form (Swagger's Authorize)")
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], services: ServicesDep) -> Token:
-    return Token.of(services.accounts.login(form.username, form.password))
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -1,14 +1,15 @@
 """Refuses request bodies above their limit with 413, before they fill memory or disk."""
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MULTIPART_OVERHEAD = 64 * 1024
+from routers.errors import send_detail
+
 JSON_LIMIT = 1024 * 1024
 
 
 class BodyLimitMiddleware:
+    """An upload request may carry MAX_UPLOAD_BYTES in all; any other request 1 MiB."""
+
     def __init__(self, app: ASGIApp, max_upload_bytes: int) -> None:
         self.app = app
         self.max_upload_bytes = max_upload_bytes
@@ -17,10 +18,10 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self._limit(scope["path"])
+        limit, name = self._limit(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _too_large(send, limit)
+            await _too_large(send, limit, name)
             return
         received = 0
         exceeded = False
@@ -40,19 +41,19 @@ class BodyLimitMiddleware:
             if exceeded:
                 if not started:
                     started = True
-                    await _too_large(send, limit)
+                    await _too_large(send, limit, name)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         await self.app(scope, counting_receive, guarded_send)
         if exceeded and not started:
-            await _too_large(send, limit)
+            await _too_large(send, limit, name)
 
-    def _limit(self, path: str) -> int:
+    def _limit(self, path: str) -> tuple[int, str]:
         if path.endswith("/uploads"):
-            return self.max_upload_bytes + MULTIPART_OVERHEAD
-        return JSON_LIMIT
+            return self.max_upload_bytes, "upload limit (MAX_UPLOAD_BYTES)"
+        return JSON_LIMIT, "limit for requests other than uploads"
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -65,18 +66,6 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {"detail": f"The request body is larger than the limit of {limit} bytes."}
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _too_large(send: Send, limit: int, name: str) -> None:
+    detail = f"The request body is larger than the {name} of {limit} bytes."
+    await send_detail(send, 413, detail)

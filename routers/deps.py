@@ -1,5 +1,9 @@
-"""Typed dependencies: the services, and one per permission (an operator, an application's key)."""
+"""Typed dependencies: the services, and one per permission (an operator, an application's key).
 
+Trivial ones are `async def`: FastAPI runs a plain `def` dependency in the thread pool.
+"""
+
+from collections.abc import Callable
 from typing import Annotated
 
 import anyio
@@ -7,19 +11,18 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from services.accounts import User
-from services.api_keys import KeyAccess
+from services.api_keys import VerifiedKey
 from services.applications import Application
-from services.platform import Services
+from services.container import Services
 
 bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 NO_TOKEN = "Sign in first: send `Authorization: Bearer <access_token>`."
 NO_KEY = "Send the application's API key in the X-API-Key header."
-NO_APPLICATION = "No application with this id."
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -27,7 +30,7 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_token(token: Annotated[str | None, Depends(bearer)]) -> str:
+async def get_token(token: Annotated[str | None, Depends(bearer)]) -> str:
     if not token:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, NO_TOKEN, headers={"WWW-Authenticate": "Bearer"}
@@ -50,33 +53,33 @@ CurrentOperator = Annotated[User, Depends(get_current_operator)]
 def get_owned_application(
     app_id: str, operator: CurrentOperator, services: ServicesDep
 ) -> Application:
-    app = services.applications.get(operator, app_id)
-    if app is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NO_APPLICATION)
-    return app
+    return services.applications.get(operator, app_id)
 
 
 OwnedApplication = Annotated[Application, Depends(get_owned_application)]
 
 
-async def get_key_access(
+async def get_current_api_key(
     request: Request, services: ServicesDep, secret: Annotated[str | None, Depends(api_key_header)]
-) -> KeyAccess:
+) -> VerifiedKey:
     if not secret:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, NO_KEY)
     # A key this instance verified moments ago is answered without leaving the event loop.
-    access = services.api_keys.cached(secret)
-    if access is None:
-        access = await anyio.to_thread.run_sync(services.api_keys.verify, secret)
-    request.state.caller = f"app:{access.app.id}"
-    return access
+    verified = services.api_keys.cached(secret)
+    if verified is None:
+        verified = await anyio.to_thread.run_sync(services.api_keys.verify, secret)
+    request.state.caller = f"app:{verified.app.id}"
+    return verified
 
 
-KeyHolder = Annotated[KeyAccess, Depends(get_key_access)]
+CurrentApiKey = Annotated[VerifiedKey, Depends(get_current_api_key)]
 
 
-def get_key_application(access: KeyHolder) -> Application:
-    return access.app
+async def get_api_key_application(verified: CurrentApiKey) -> Application:
+    return verified.app
 
 
-KeyApplication = Annotated[Application, Depends(get_key_application)]
+ApiKeyApplication = Annotated[Application, Depends(get_api_key_application)]
+
+# The application a route acts on: get_api_key_application or get_owned_application.
+ApplicationSubject = Callable[..., Application]

@@ -1,15 +1,27 @@
 """Every failure becomes `{"detail": "<a sentence>"}` with its status; never a stack trace."""
 
+import json
 import logging
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.errors import Conflict, InvalidInput, NotFound, ServiceError, TooLarge, Unauthorized
-from storage.errors import InvalidCursor, StorageUnavailable
+from services.errors import (
+    Conflict,
+    InvalidCursor,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    StorageUnavailable,
+    TooLarge,
+    Unauthorized,
+)
 
 logger = logging.getLogger("wattkey.errors")
 
@@ -22,19 +34,27 @@ SERVICE_STATUS: dict[type[ServiceError], int] = {
 }
 UNAVAILABLE = "A storage dependency is unavailable; retry in a few seconds."
 BAD_CURSOR = "The cursor is not one this API returned; start again without it."
+UNEXPECTED = "Something went wrong on our side; it has been logged with this request's id."
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(ValidationError, _validation_error)
     app.add_exception_handler(StorageUnavailable, _unavailable)
     app.add_exception_handler(InvalidCursor, _bad_cursor)
     app.add_exception_handler(ClientDisconnect, _disconnected)
-    app.add_exception_handler(Exception, _unexpected)
 
 
-def describe_validation(error: RequestValidationError | ValidationError) -> str:
+def validated(model: type[Model], data: Mapping[str, Any]) -> Model:
+    """`model` from request data a route parsed itself; a problem is the client's 422."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from None
+
+
+def describe_validation(error: RequestValidationError) -> str:
     """One sentence per problem, naming the field: `password: String should have at least...`."""
     problems = []
     for item in error.errors():
@@ -58,7 +78,7 @@ async def _service_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError | ValidationError)
+    assert isinstance(error, RequestValidationError)
     return JSONResponse(
         {"detail": describe_validation(error)},
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -82,9 +102,47 @@ async def _disconnected(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": "The client stopped sending the request."}, status_code=400)
 
 
-async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    logger.exception("unexpected error", exc_info=error)
-    return JSONResponse(
-        {"detail": "Something went wrong on our side; it has been logged."},
-        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+class UnexpectedErrorMiddleware:
+    """Turns any other exception into a logged 500, inside the request-id and CORS middleware.
+
+    Starlette answers an unhandled exception in its outermost layer, where neither the request
+    id nor the CORS headers would reach the response; this sits just above the routes instead.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("unexpected error")
+            if started:
+                raise
+            await send_detail(send, status.HTTP_500_INTERNAL_SERVER_ERROR, UNEXPECTED)
+
+
+async def send_detail(send: Send, status_code: int, detail: str) -> None:
+    """A whole `{"detail": ...}` answer, for middleware that answers below FastAPI."""
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status_code,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
     )
+    await send({"type": "http.response.body", "body": body})

@@ -39,13 +39,18 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
             logger.info(
-                "request",
+                "%s %s %s %.1f ms",
+                scope["method"],
+                scope["path"],
+                status_code,
+                duration_ms,
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": duration_ms,
                     "caller": scope.get("state", {}).get("caller"),
                 },
             )

@@ -1,11 +1,28 @@
 """Answers shared by the machine routes and the operator's console routes."""
 
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from services.alerts import Alert
 from services.ingestion import Upload
+
+Item = TypeVar("Item", bound=BaseModel)
+Record = TypeVar("Record")
+
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list; `next_cursor` fetches the next one, null on the last page."""
+
+    items: list[Item]
+    next_cursor: str | None
+
+    @classmethod
+    def of(
+        cls, items: Iterable[Record], next_cursor: str | None, shape: Callable[[Record], Item]
+    ) -> "Page[Item]":
+        return cls(items=[shape(item) for item in items], next_cursor=next_cursor)
 
 
 class RowError(BaseModel):
@@ -37,20 +54,10 @@ class UploadReports(BaseModel):
     uploads: list[UploadReport]
 
 
-class UploadPage(BaseModel):
-    items: list[UploadReport]
-    next_cursor: str | None
-
-
 class ReadingOut(BaseModel):
     meter_id: str
     timestamp: str
     kwh: float
-
-
-class UsagePage(BaseModel):
-    items: list[ReadingOut]
-    next_cursor: str | None
 
 
 class DeliveryOut(BaseModel):
@@ -73,8 +80,3 @@ class AlertOut(BaseModel):
     @classmethod
     def of(cls, alert: Alert) -> "AlertOut":
         return cls.model_validate(alert.model_dump())
-
-
-class AlertPage(BaseModel):
-    items: list[AlertOut]
-    next_cursor: str | None

@@ -4,7 +4,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from services.clock import now_text
-from storage.errors import DeliveryFailed
+from storage.errors import DeliveryFailed, DeliverySkipped
 from storage.ports import AlertChannel, Alerts, Applications
 from storage.records import Alert, AlertMessage, Application, Breach, Delivery, Page, Reading
 
@@ -83,14 +83,8 @@ class AlertService:
 
     def _deliver_all(self, alert: Alert, app: Application) -> Iterable[Delivery]:
         for channel in self._channels.values():
-            reason = channel.unavailable_reason()
             for target in channel.targets(app):
-                if reason:
-                    yield Delivery(
-                        channel=channel.name, target=target, status="skipped", error=reason
-                    )
-                else:
-                    yield self._send(channel, alert, app, target, attempts=1)
+                yield self._send(channel, alert, app, target, attempts=1)
 
     def _retry(self, alert: Alert, app: Application, delivery: Delivery) -> Delivery:
         if delivery.status != "failed" or delivery.attempts >= MAX_ATTEMPTS:
@@ -103,6 +97,10 @@ class AlertService:
     ) -> Delivery:
         try:
             channel.send(alert, compose_message(alert, app), target)
+        except DeliverySkipped as skipped:
+            return Delivery(
+                channel=channel.name, target=target, status="skipped", error=str(skipped)
+            )
         except DeliveryFailed as error:
             logger.warning(
                 "alert delivery failed", extra={"alert_id": alert.alert_id, "channel": channel.name}

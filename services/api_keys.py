@@ -4,17 +4,20 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from cachetools import TTLCache
+
 from services.clock import new_id, now_text, to_text, utc_now
-from services.errors import InvalidInput, Unauthorized
+from services.errors import InvalidInput, NotFound, Unauthorized
 from storage.ports import ApiKeys, Applications
 from storage.records import ApiKey, Application
 
-__all__ = ["ApiKey", "ApiKeyService", "KeyAccess"]
+__all__ = ["ApiKey", "ApiKeyService", "VerifiedKey"]
 
 KEY_PREFIX = "sk_"
 KEY_BYTES = 32
@@ -23,17 +26,15 @@ KEY_SHAPE = re.compile(r"sk_[A-Za-z0-9_-]{43,200}")
 LAST_USED_EVERY = timedelta(minutes=1)
 CACHE_LIMIT = 10_000
 BAD_KEY = "The API key is missing, malformed, expired or revoked."
+NO_KEY = "This application has no API key with this id."
 
 
-class KeyAccess(NamedTuple):
+class VerifiedKey(NamedTuple):
+    """A key that passed verification, and the application it belongs to."""
+
     key: ApiKey
     app: Application
-
-
-class _Cached(NamedTuple):
-    access: KeyAccess
-    fresh_until: float
-    key_expires_at: float
+    expires_at: float  # epoch seconds; infinity for a key that never expires
 
 
 class ApiKeyService:
@@ -43,8 +44,9 @@ class ApiKeyService:
         self._api_keys = api_keys
         self._applications = applications
         self._pepper = pepper.encode()
-        self._cache_seconds = cache_seconds
-        self._cache: dict[str, _Cached] = {}
+        # Read on the event loop, written from worker threads: every access takes the lock.
+        self._cache: TTLCache[str, VerifiedKey] = TTLCache(CACHE_LIMIT, ttl=cache_seconds)
+        self._cache_lock = threading.Lock()
 
     def issue(
         self, app: Application, name: str | None, expires_at: datetime | None
@@ -68,24 +70,25 @@ class ApiKeyService:
     def list(self, app: Application) -> list[ApiKey]:
         return self._api_keys.list_for_app(app.id)
 
-    def revoke(self, app: Application, key_id: str) -> bool:
+    def revoke(self, app: Application, key_id: str) -> None:
         revoked = self._api_keys.revoke(app.id, key_id, now_text())
         self._forget(lambda cached: cached.key.id == key_id)
-        return revoked
+        if not revoked:
+            raise NotFound(NO_KEY)
 
     def forget_app(self, app_id: str) -> None:
+        """Drop what this instance remembers of the application's keys (changed or deleted)."""
         self._forget(lambda cached: cached.app.id == app_id)
 
-    def cached(self, secret: str) -> KeyAccess | None:
-        """The access this key grants when this instance checked it moments ago; no I/O."""
-        entry = self._cache.get(self._hash(secret))
-        if entry is None or entry.fresh_until < time.monotonic():
-            return None
-        if entry.key_expires_at <= time.time():
+    def cached(self, secret: str) -> VerifiedKey | None:
+        """The key as this instance verified it moments ago; no I/O."""
+        with self._cache_lock:
+            verified = self._cache.get(self._hash(secret))
+        if verified is not None and verified.expires_at <= time.time():
             raise Unauthorized(BAD_KEY)
-        return entry.access
+        return verified
 
-    def verify(self, secret: str) -> KeyAccess:
+    def verify(self, secret: str) -> VerifiedKey:
         if not KEY_SHAPE.fullmatch(secret):
             raise Unauthorized(BAD_KEY)
         key_hash = self._hash(secret)
@@ -96,9 +99,13 @@ class ApiKeyService:
         if app is None:
             raise Unauthorized(BAD_KEY)
         self._record_use(key)
-        access = KeyAccess(key, app)
-        self._remember(key_hash, access)
-        return access
+        expires_at = (
+            datetime.fromisoformat(key.expires_at).timestamp() if key.expires_at else float("inf")
+        )
+        verified = VerifiedKey(key, app, expires_at)
+        with self._cache_lock:
+            self._cache[key_hash] = verified
+        return verified
 
     def _hash(self, secret: str) -> str:
         return hmac.new(self._pepper, secret.encode(), hashlib.sha256).hexdigest()
@@ -108,18 +115,10 @@ class ApiKeyService:
         if key.last_used_at is None or key.last_used_at < to_text(now - LAST_USED_EVERY):
             self._api_keys.touch(key.app_id, key.id, to_text(now))
 
-    def _remember(self, key_hash: str, access: KeyAccess) -> None:
-        if len(self._cache) >= CACHE_LIMIT:
-            self._cache.clear()
-        expires = access.key.expires_at
-        key_expires_at = datetime.fromisoformat(expires).timestamp() if expires else float("inf")
-        fresh_until = time.monotonic() + self._cache_seconds
-        self._cache[key_hash] = _Cached(access, fresh_until, key_expires_at)
-
-    def _forget(self, matches: Callable[[KeyAccess], bool]) -> None:
-        for key_hash, entry in list(self._cache.items()):
-            if matches(entry.access):
-                self._cache.pop(key_hash, None)
+    def _forget(self, matches: Callable[[VerifiedKey], bool]) -> None:
+        with self._cache_lock:
+            for key_hash in [h for h, verified in self._cache.items() if matches(verified)]:
+                del self._cache[key_hash]
 
 
 def is_active(key: ApiKey) -> bool:

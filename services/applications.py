@@ -5,13 +5,18 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from services.clock import new_id, now_text
+from services.errors import NotFound
 from storage.ports import ApiKeys, Applications
 from storage.records import Application, User
 
-__all__ = ["Application", "ApplicationDraft", "ApplicationService"]
+__all__ = ["Application", "ApplicationChanges", "ApplicationDraft", "ApplicationService"]
+
+NO_APPLICATION = "No application with this id."
 
 
 class ApplicationDraft(BaseModel):
+    """Every field an operator sets on an application."""
+
     name: str
     application_id: str
     email: str
@@ -21,13 +26,29 @@ class ApplicationDraft(BaseModel):
     alert_sns_topic_arn: str | None = None
 
 
+class ApplicationChanges(BaseModel):
+    """Some of those fields; only the ones given (`model_fields_set`) change."""
+
+    name: str | None = None
+    application_id: str | None = None
+    email: str | None = None
+    domain: str | None = None
+    threshold_kwh: float | None = None
+    alert_emails: list[str] | None = None
+    alert_sns_topic_arn: str | None = None
+
+
 class ApplicationService:
     def __init__(
-        self, applications: Applications, api_keys: ApiKeys, on_delete: Callable[[str], None]
+        self,
+        applications: Applications,
+        api_keys: ApiKeys,
+        on_change: Callable[[str], None],
     ) -> None:
         self._applications = applications
         self._api_keys = api_keys
-        self._on_delete = on_delete
+        # Called with the id of an application that changed or is gone, for cached copies.
+        self._on_change = on_change
 
     def create(self, owner: User, draft: ApplicationDraft) -> Application:
         now = now_text()
@@ -44,24 +65,32 @@ class ApplicationService:
     def list(self, owner: User) -> list[Application]:
         return self._applications.list_by_owner(owner.user_id)
 
-    def get(self, owner: User, app_id: str) -> Application | None:
+    def get(self, owner: User, app_id: str) -> Application:
         app = self._applications.get(app_id)
-        return app if app is not None and app.owner_id == owner.user_id else None
+        if app is None or app.owner_id != owner.user_id:
+            raise NotFound(NO_APPLICATION)
+        return app
 
-    def update(self, owner: User, app_id: str, draft: ApplicationDraft) -> Application | None:
-        app = self.get(owner, app_id)
-        if app is None:
-            return None
-        updated = app.model_copy(update={**draft.model_dump(), "updated_at": now_text()})
-        self._applications.put(updated)
-        return updated
+    def replace(self, app: Application, draft: ApplicationDraft) -> Application:
+        return self._save(app.model_copy(update=draft.model_dump()))
 
-    def delete(self, owner: User, app_id: str) -> bool:
+    def change(self, app: Application, changes: ApplicationChanges) -> Application:
+        given = changes.model_dump(include=changes.model_fields_set)
+        if given.get("alert_emails", []) is None:
+            given["alert_emails"] = []
+        draft = ApplicationDraft.model_validate(
+            {**app.model_dump(include=set(ApplicationDraft.model_fields)), **given}
+        )
+        return self.replace(app, draft)
+
+    def delete(self, app: Application) -> None:
         """Remove the application; its keys stop working at once on this instance."""
-        app = self.get(owner, app_id)
-        if app is None:
-            return False
         self._applications.delete(app.id)
         self._api_keys.delete_for_app(app.id)
-        self._on_delete(app.id)
-        return True
+        self._on_change(app.id)
+
+    def _save(self, app: Application) -> Application:
+        saved = app.model_copy(update={"updated_at": now_text()})
+        self._applications.put(saved)
+        self._on_change(app.id)
+        return saved

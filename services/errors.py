@@ -1,5 +1,7 @@
 """Outcomes of the product's rules that callers turn into answers (HTTP or otherwise)."""
 
+from storage.errors import InvalidCursor, StorageUnavailable
+
 
 class ServiceError(Exception):
     """Base of the errors below; the message is a sentence a person can act on."""
@@ -23,3 +25,16 @@ class Unauthorized(ServiceError):
 
 class TooLarge(ServiceError):
     """An upload above MAX_UPLOAD_BYTES."""
+
+
+# Storage failures that reach callers through any service, as the storage layer raises them.
+__all__ = [
+    "Conflict",
+    "InvalidCursor",
+    "InvalidInput",
+    "NotFound",
+    "ServiceError",
+    "StorageUnavailable",
+    "TooLarge",
+    "Unauthorized",
+]

@@ -8,12 +8,22 @@ from contextlib import AbstractContextManager
 from typing import BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, FiniteFloat, field_validator
+from pydantic import BaseModel, field_validator
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_when_event_set,
+    wait_exponential,
+)
 
 from services.alerts import AlertService, BreachTracker
 from services.clock import new_id, now_text
 from services.csv_reader import UnreadableFile, read_csv
+from services.errors import NotFound
 from services.incoming import IncomingFile
+from services.thresholds import Threshold
 from storage.errors import StorageUnavailable
 from storage.ports import Applications, Objects, Readings, Uploads
 from storage.records import Application, Page, RowProblem, Upload
@@ -23,14 +33,16 @@ __all__ = ["IngestionService", "Upload", "UploadOptions"]
 KEPT_ERRORS = 100
 # Rows written per storage call: large enough that batch writes rarely wait on a straggler.
 BATCH_ROWS = 20_000
-RETRY_DELAYS = (1, 2, 4, 8, 16)
+# Background processing waits out a storage outage for 1 + 2 + 4 + 8 + 16 seconds.
+PROCESSING_ATTEMPTS = 6
+NO_UPLOAD = "No upload with this id."
 WHOLE_FILE = 0  # the `line` of a problem with the file as a whole
 INTERNAL_ERROR = "The file could not be processed because of an error on our side; it is logged."
 logger = logging.getLogger(__name__)
 
 
 class UploadOptions(BaseModel):
-    threshold_kwh: FiniteFloat | None = None
+    threshold_kwh: Threshold | None = None
     meter_id: str | None = None
     timezone: str | None = None
 
@@ -103,8 +115,11 @@ class IngestionService:
         ]
         return reports, all(report.finished for report in reports)
 
-    def get(self, app: Application, upload_id: str) -> Upload | None:
-        return self._uploads.get(app.id, upload_id)
+    def get(self, app: Application, upload_id: str) -> Upload:
+        upload = self._uploads.get(app.id, upload_id)
+        if upload is None:
+            raise NotFound(NO_UPLOAD)
+        return upload
 
     def list(self, app: Application, limit: int, cursor: str | None) -> Page[Upload]:
         return self._uploads.list_recent(app.id, limit, cursor)
@@ -158,18 +173,24 @@ class IngestionService:
     def _process_in_background(
         self, app: Application, upload: Upload, incoming: IncomingFile | None
     ) -> None:
+        def log_retry(state: RetryCallState) -> None:
+            delay = state.next_action.sleep if state.next_action else 0
+            logger.warning(
+                "storage unavailable; retrying the upload",
+                extra={"upload_id": upload.upload_id, "retry_in_s": delay},
+            )
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(StorageUnavailable),
+            stop=stop_after_attempt(PROCESSING_ATTEMPTS) | stop_when_event_set(self._stopping),
+            wait=wait_exponential(multiplier=1, max=16),
+            sleep=self._wait_unless_stopping,
+            before_sleep=log_retry,
+            reraise=True,
+        )
         try:
-            for delay in RETRY_DELAYS:
-                try:
-                    self._process_or_fail(app, upload, incoming)
-                    return
-                except StorageUnavailable:
-                    logger.warning(
-                        "storage unavailable; retrying the upload",
-                        extra={"upload_id": upload.upload_id, "retry_in_s": delay},
-                    )
-                    if self._stopping.wait(delay):
-                        return
+            retrying(self._process_or_fail, app, upload, incoming)
+        except StorageUnavailable:
             logger.error(
                 "upload left unfinished until the next start", extra={"upload_id": upload.upload_id}
             )
@@ -178,6 +199,9 @@ class IngestionService:
         finally:
             if incoming is not None:
                 incoming.discard()
+
+    def _wait_unless_stopping(self, seconds: float) -> None:
+        self._stopping.wait(seconds)
 
     def _process_or_fail(
         self, app: Application, upload: Upload, incoming: IncomingFile | None

@@ -19,3 +19,7 @@ class StorageUnavailable(StorageError):
 
 class DeliveryFailed(StorageError):
     """An alert channel could not deliver; the message says why."""
+
+
+class DeliverySkipped(StorageError):
+    """An alert channel this deployment cannot use; the message says why."""

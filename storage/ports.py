@@ -14,6 +14,7 @@ from storage.records import (
     ChannelName,
     Page,
     Reading,
+    ReadingQuery,
     Upload,
     User,
 )
@@ -77,15 +78,7 @@ class Readings(Protocol):
     def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
         """Upsert: the same (meter, timestamp) replaces the stored value."""
 
-    def query(
-        self,
-        app_id: str,
-        meter_id: str | None,
-        start: str | None,
-        end: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> Page[Reading]:
+    def query(self, query: ReadingQuery) -> Page[Reading]:
         """Oldest first; by timestamp then meter when no meter is given; bounds inclusive."""
 
 
@@ -122,11 +115,8 @@ class AlertChannel(Protocol):
     def targets(self, app: Application) -> list[str]:
         """Where this channel sends the application's alerts; empty when it has none."""
 
-    def unavailable_reason(self) -> str | None:
-        """Why this channel cannot send at all here (recorded as `skipped`), else None."""
-
     def send(self, alert: Alert, message: AlertMessage, target: str) -> None:
-        """Deliver or raise DeliveryFailed with a sentence saying why."""
+        """Deliver, or raise DeliveryFailed (to retry) or DeliverySkipped, saying why."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +124,7 @@ class Storage:
     """Every port of one backend, plus its lifecycle."""
 
     backend: str
+    location: str  # where the data lives, in words for the startup log line
     users: Users
     revoked_tokens: RevokedTokens
     applications: Applications

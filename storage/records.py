@@ -1,5 +1,6 @@
 """What the stores keep. Every timestamp is UTC ISO 8601 text ending in `Z`."""
 
+from dataclasses import dataclass
 from typing import Generic, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, Field
@@ -14,6 +15,18 @@ class Reading(NamedTuple):
     meter_id: str
     timestamp: str
     kwh: float
+
+
+@dataclass(frozen=True)
+class ReadingQuery:
+    """One page of an application's readings, oldest first; both bounds inclusive."""
+
+    app_id: str
+    meter_id: str | None = None
+    start: str | None = None
+    end: str | None = None
+    limit: int = 100
+    cursor: str | None = None
 
 
 class Page(BaseModel, Generic[T]):

@@ -10,7 +10,6 @@ from botocore.exceptions import ClientError
 
 from settings import Settings
 from storage.aws.accounts import DynamoRevokedTokens, DynamoUsers
-from storage.aws.alert_channels import LogChannel, SesEmailChannel, SnsChannel
 from storage.aws.applications import DynamoApiKeys, DynamoApplications
 from storage.aws.errors import GuardedClient, error_code
 from storage.aws.objects import S3Objects
@@ -18,6 +17,8 @@ from storage.aws.readings import DynamoReadings
 from storage.aws.schema import Schema, TableDefinition, create_tables
 from storage.aws.table import Table
 from storage.aws.uploads import DynamoAlerts, DynamoUploads
+from storage.channels.aws import SnsChannel, email_channel
+from storage.channels.log import LogChannel
 from storage.errors import StorageUnavailable
 from storage.ports import Storage
 
@@ -128,6 +129,10 @@ def open_aws_storage(settings: Settings) -> Storage:
 
     return Storage(
         backend="aws",
+        location=(
+            f"DynamoDB at {settings.endpoint_for('dynamodb') or settings.aws_region}, "
+            f"S3 bucket {settings.s3_bucket}"
+        ),
         users=DynamoUsers(table(schema.users)),
         revoked_tokens=DynamoRevokedTokens(table(schema.revoked_tokens)),
         applications=DynamoApplications(table(schema.applications)),
@@ -138,7 +143,7 @@ def open_aws_storage(settings: Settings) -> Storage:
         objects=objects,
         alert_channels=(
             LogChannel(),
-            SesEmailChannel(clients.ses, settings.alert_from_email),
+            email_channel(clients.ses, settings.alert_from_email),
             SnsChannel(clients.sns),
         ),
         lifecycle=AwsLifecycle(clients, schema, settings.dynamodb_billing_mode, objects, pool),

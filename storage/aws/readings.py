@@ -11,7 +11,7 @@ from concurrent.futures import Executor
 from storage.aws.schema import USAGE_BY_TIME_INDEX
 from storage.aws.table import Item, KeyRange, Table
 from storage.cursors import decode_cursor
-from storage.records import Page, Reading
+from storage.records import Page, Reading, ReadingQuery
 
 # "$" follows "#": every "{end}#{meter}" sorts below "{end}$", whatever the meter id holds.
 AFTER_SEPARATOR = "$"
@@ -32,16 +32,9 @@ class DynamoReadings:
         ]
         self._table.write_all(requests, self._pool)
 
-    def query(
-        self,
-        app_id: str,
-        meter_id: str | None,
-        start: str | None,
-        end: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> Page[Reading]:
-        after = decode_cursor(cursor, 2) if cursor else None
+    def query(self, query: ReadingQuery) -> Page[Reading]:
+        app_id, meter_id, start, end = query.app_id, query.meter_id, query.start, query.end
+        after = decode_cursor(query.cursor, 2) if query.cursor else None
         if meter_id is None:
             where = KeyRange(
                 "app_id",
@@ -57,7 +50,9 @@ class DynamoReadings:
             where = KeyRange("pk", partition, "timestamp", start, end)
             start_key = self._table.key(partition, after[0]) if after else None
             index = None
-        items, next_cursor = self._table.query_page(where, limit, start_key, _position, index=index)
+        items, next_cursor = self._table.query_page(
+            where, query.limit, start_key, _position, index=index
+        )
         return Page(items=[_reading(item) for item in items], next_cursor=next_cursor)
 
 

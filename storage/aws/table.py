@@ -4,8 +4,6 @@ Records are kept whole as a `doc` attribute (their JSON, so floats round-trip ex
 the string attributes that keys and indexes need, as the local backend does in SQLite.
 """
 
-import random
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -13,6 +11,8 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
+from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt
+from tenacity import wait_random_exponential as full_jitter
 
 from storage.aws.errors import CONDITION_FAILED, GuardedClient, error_code
 from storage.aws.schema import TableDefinition
@@ -178,18 +178,27 @@ class Table:
             list(pool.map(self._write_batch, chunks))  # re-raises the first failure
 
     def _write_batch(self, requests: Sequence[Item]) -> None:
+        """One BatchWriteItem, then again for its UnprocessedItems, with backoff and jitter."""
         pending = list(requests)
-        for attempt in range(BATCH_ATTEMPTS):
-            if attempt:
-                time.sleep(_backoff(attempt))
+
+        def write_pending() -> list[Item]:
+            nonlocal pending
             response = self._client.batch_write_item(RequestItems={self.name: pending})
-            pending = response.get("UnprocessedItems", {}).get(self.name, [])
-            if not pending:
-                return
-        raise StorageUnavailable(
-            f"DynamoDB left {len(pending)} writes to {self.name} unprocessed after "
-            f"{BATCH_ATTEMPTS} attempts"
-        )
+            pending = list(response.get("UnprocessedItems", {}).get(self.name, []))
+            return pending
+
+        def give_up(state: RetryCallState) -> None:
+            raise StorageUnavailable(
+                f"DynamoDB left {len(pending)} writes to {self.name} unprocessed after "
+                f"{state.attempt_number} attempts"
+            )
+
+        Retrying(
+            retry=retry_if_result(bool),
+            stop=stop_after_attempt(BATCH_ATTEMPTS),
+            wait=full_jitter(multiplier=BACKOFF_BASE_SECONDS, max=BACKOFF_CAP_SECONDS),
+            retry_error_callback=give_up,
+        )(write_pending)
 
     def _query(
         self, where: KeyRange, index: str | None, forward: bool = True, **options: Any
@@ -215,9 +224,3 @@ class Table:
                 return False
             raise
         return True
-
-
-def _backoff(attempt: int) -> float:
-    """Exponential backoff with full jitter."""
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
-    return random.uniform(0, ceiling)  # noqa: S311 - jitter, not a secret

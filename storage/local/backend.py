@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+from storage.channels.log import LogChannel
+from storage.channels.skipped import SkippedChannel
+from storage.channels.targets import email_targets, sns_targets
 from storage.errors import StorageUnavailable
 from storage.local.accounts import SqliteRevokedTokens, SqliteUsers
-from storage.local.alert_channels import CloudOnlyChannel, LogChannel
 from storage.local.applications import SqliteApiKeys, SqliteApplications
 from storage.local.database import Database
 from storage.local.objects import FolderObjects
@@ -13,6 +15,10 @@ from storage.local.uploads import SqliteAlerts, SqliteUploads
 from storage.ports import Storage
 
 DATABASE_FILE = "wattkey.sqlite3"
+
+
+def cloud_only(channel: str) -> str:
+    return f"The local backend does not send {channel} alerts; use STORAGE_BACKEND=aws."
 
 
 class LocalLifecycle:
@@ -40,6 +46,7 @@ def open_local_storage(data_dir: Path) -> Storage:
     objects = FolderObjects(data_dir / "objects")
     return Storage(
         backend="local",
+        location=f"data in {data_dir.resolve()}",
         users=SqliteUsers(database),
         revoked_tokens=SqliteRevokedTokens(database),
         applications=SqliteApplications(database),
@@ -48,6 +55,10 @@ def open_local_storage(data_dir: Path) -> Storage:
         readings=SqliteReadings(database),
         alerts=SqliteAlerts(database),
         objects=objects,
-        alert_channels=(LogChannel(), CloudOnlyChannel("email"), CloudOnlyChannel("sns")),
+        alert_channels=(
+            LogChannel(),
+            SkippedChannel("email", email_targets, cloud_only("email")),
+            SkippedChannel("sns", sns_targets, cloud_only("SNS")),
+        ),
         lifecycle=LocalLifecycle(database, objects),
     )

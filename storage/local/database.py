@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS applications (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS applications_by_owner ON applications (owner_id, created_at);
-CREATE INDEX IF NOT EXISTS applications_by_application_id ON applications (application_id);
+-- An earlier version kept this index, which no query used.
+DROP INDEX IF EXISTS applications_by_application_id;
 CREATE TABLE IF NOT EXISTS api_keys (
     app_id TEXT NOT NULL,
     id TEXT NOT NULL,

@@ -7,7 +7,7 @@ from typing import Any
 
 from storage.cursors import decode_cursor, encode_cursor
 from storage.local.database import Database
-from storage.records import Page, Reading
+from storage.records import Page, Reading, ReadingQuery
 
 UPSERT = (
     "INSERT INTO readings (app_id, meter_id, timestamp, kwh) VALUES (?, ?, ?, ?)"
@@ -23,28 +23,20 @@ class SqliteReadings:
         with self._db.writing(durable=False) as connection:
             connection.executemany(UPSERT, map(add, repeat((app_id,)), readings))
 
-    def query(
-        self,
-        app_id: str,
-        meter_id: str | None,
-        start: str | None,
-        end: str | None,
-        limit: int,
-        cursor: str | None,
-    ) -> Page[Reading]:
+    def query(self, query: ReadingQuery) -> Page[Reading]:
         where = ["app_id = ?"]
-        values: list[Any] = [app_id]
-        if meter_id is not None:
+        values: list[Any] = [query.app_id]
+        if query.meter_id is not None:
             where.append("meter_id = ?")
-            values.append(meter_id)
-        if start is not None:
+            values.append(query.meter_id)
+        if query.start is not None:
             where.append("timestamp >= ?")
-            values.append(start)
-        if end is not None:
+            values.append(query.start)
+        if query.end is not None:
             where.append("timestamp <= ?")
-            values.append(end)
-        if cursor:
-            after = decode_cursor(cursor, 2)
+            values.append(query.end)
+        if query.cursor:
+            after = decode_cursor(query.cursor, 2)
             where.append("(timestamp, meter_id) > (?, ?)")
             values.extend(after)
         sql = (
@@ -52,6 +44,7 @@ class SqliteReadings:
             + " AND ".join(where)
             + " ORDER BY timestamp, meter_id LIMIT ?"
         )
+        limit = query.limit
         with self._db.reading() as connection:
             rows = connection.execute(sql, [*values, limit + 1]).fetchall()
         items = [Reading(*row) for row in rows[:limit]]

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from storage.errors import DeliveryFailed, InvalidCursor, StorageUnavailable
+from storage.errors import DeliveryFailed, DeliverySkipped, InvalidCursor, StorageUnavailable
 from storage.ports import AlertChannel, Storage
-from storage.records import AlertMessage, Reading
+from storage.records import AlertMessage, Reading, ReadingQuery
 from tests.aws_servers import (
     AwsServers,
     OpenAws,
@@ -123,7 +123,7 @@ def test_objects_are_encrypted_with_their_sha256(
 def test_put_many_keeps_the_last_of_duplicate_keys_in_one_batch(aws_storage: Storage) -> None:
     readings = [Reading(f"m{n % 2}", f"2025-01-01T00:00:{n % 10:02d}Z", n) for n in range(60)]
     aws_storage.readings.put_many("app-1", readings)
-    stored = aws_storage.readings.query("app-1", None, None, None, 100, None).items
+    stored = aws_storage.readings.query(ReadingQuery("app-1", limit=100)).items
     latest = {(r.meter_id, r.timestamp): float(r.kwh) for r in readings}
     assert len(stored) == 10
     assert {(r.meter_id, r.timestamp): r.kwh for r in stored} == latest
@@ -137,10 +137,12 @@ def test_a_cursor_outside_the_queried_range_is_invalid(
     hours = [f"2025-01-01T{hour:02d}:00:00Z" for hour in range(6)]
     aws_storage.readings.put_many("app-1", [Reading("m", hour, 1.0) for hour in hours])
     for meter_id in ("m", None):
-        first = aws_storage.readings.query("app-1", meter_id, None, None, 2, None)
+        first = aws_storage.readings.query(ReadingQuery("app-1", meter_id, limit=2))
         assert first.next_cursor
         with pytest.raises(InvalidCursor):
-            aws_storage.readings.query("app-1", meter_id, hours[4], None, 2, first.next_cursor)
+            aws_storage.readings.query(
+                ReadingQuery("app-1", meter_id, hours[4], limit=2, cursor=first.next_cursor)
+            )
 
 
 def test_an_unreachable_endpoint_is_unavailable_quickly(open_aws: OpenAws) -> None:
@@ -178,7 +180,6 @@ def test_email_and_sns_alerts_reach_the_services(open_aws: OpenAws, alerts_moto:
     message = AlertMessage("Zähler über 1 kWh " + "x" * 200, "m  2025-01-01T00:00:00Z  2 kWh")
     for name in ("email", "sns"):
         sender = channel(storage, name)
-        assert sender.unavailable_reason() is None
         for target in sender.targets(app):
             sender.send(alert(app.id, "al_0001"), message, target)
 
@@ -206,4 +207,5 @@ def test_refused_deliveries_say_why(open_aws: OpenAws) -> None:
 
 def test_email_is_skipped_without_a_sender(open_aws: OpenAws) -> None:
     email = channel(open_aws(alert_from_email=None), "email")
-    assert email.unavailable_reason() == "ALERT_FROM_EMAIL is not set; email alerts are skipped."
+    with pytest.raises(DeliverySkipped, match="ALERT_FROM_EMAIL is not set"):
+        email.send(alert("app-1", "al_0001"), AlertMessage("s", "b"), "ops@example.com")

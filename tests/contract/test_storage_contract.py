@@ -14,6 +14,7 @@ from storage.records import (
     Breach,
     Delivery,
     Reading,
+    ReadingQuery,
     Upload,
     User,
 )
@@ -165,7 +166,7 @@ def test_bad_cursor_is_refused(storage: Storage) -> None:
         with pytest.raises(InvalidCursor):
             storage.uploads.list_recent("app-1", 10, cursor)
         with pytest.raises(InvalidCursor):
-            storage.readings.query("app-1", None, None, None, 10, cursor)
+            storage.readings.query(ReadingQuery("app-1", limit=10, cursor=cursor))
 
 
 def test_readings_upsert_and_query(storage: Storage) -> None:
@@ -180,7 +181,7 @@ def test_readings_upsert_and_query(storage: Storage) -> None:
     )
     storage.readings.put_many("app-2", [Reading("m1", "2025-01-01T00:00:00Z", 9.0)])
     storage.readings.put_many("app-1", [Reading("m1", "2025-01-01T01:00:00Z", 1.5)])
-    everything = storage.readings.query("app-1", None, None, None, 100, None)
+    everything = storage.readings.query(ReadingQuery("app-1", limit=100))
     assert everything.items == [
         Reading("m1", "2025-01-01T00:00:00Z", 0.5),
         Reading("m1", "2025-01-01T01:00:00Z", 1.5),
@@ -188,7 +189,7 @@ def test_readings_upsert_and_query(storage: Storage) -> None:
         Reading("m1", "2025-01-01T02:00:00Z", 3.0),
     ]
     bounded = storage.readings.query(
-        "app-1", "m1", "2025-01-01T01:00:00Z", "2025-01-01T02:00:00Z", 100, None
+        ReadingQuery("app-1", "m1", "2025-01-01T01:00:00Z", "2025-01-01T02:00:00Z")
     )
     assert [r.kwh for r in bounded.items] == [1.5, 3.0]
 
@@ -204,7 +205,7 @@ def test_readings_paginate_across_meters(storage: Storage) -> None:
         seen: list[Reading] = []
         cursor = None
         while True:
-            page = storage.readings.query("app-1", meter_id, None, None, 7, cursor)
+            page = storage.readings.query(ReadingQuery("app-1", meter_id, limit=7, cursor=cursor))
             seen.extend(page.items)
             cursor = page.next_cursor
             if cursor is None:
@@ -220,10 +221,10 @@ def test_readings_large_batch(storage: Storage) -> None:
     ]
     storage.readings.put_many("app-big", readings)
     unique = {(r.meter_id, r.timestamp) for r in readings}
-    page = storage.readings.query("app-big", None, None, None, 1000, None)
+    page = storage.readings.query(ReadingQuery("app-big", limit=1000))
     total = len(page.items)
     while page.next_cursor:
-        page = storage.readings.query("app-big", None, None, None, 1000, page.next_cursor)
+        page = storage.readings.query(ReadingQuery("app-big", limit=1000, cursor=page.next_cursor))
         total += len(page.items)
     assert total == len(unique)
 

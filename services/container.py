@@ -35,7 +35,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
             storage.users, storage.revoked_tokens, jwt_secret, settings.jwt_expire_minutes
         ),
         applications=ApplicationService(
-            storage.applications, storage.api_keys, on_delete=api_keys.forget_app
+            storage.applications, storage.api_keys, on_change=api_keys.forget_app
         ),
         api_keys=api_keys,
         ingestion=IngestionService(

@@ -1,4 +1,4 @@
-"""Alert channels of the aws backend: email through SES, SNS topics, and the log line."""
+"""Email through SES and messages to SNS topics."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -6,30 +6,24 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from storage.aws.errors import error_code
+from storage.channels.skipped import SkippedChannel
+from storage.channels.targets import email_targets, sns_targets
 from storage.errors import DeliveryFailed
-from storage.local.alert_channels import LogChannel
 from storage.records import Alert, AlertMessage, Application, ChannelName
 
-__all__ = ["LogChannel", "SesEmailChannel", "SnsChannel"]
-
 SNS_SUBJECT_LIMIT = 100
+NO_SENDER = "ALERT_FROM_EMAIL is not set; email alerts are skipped."
 
 
 class SesEmailChannel:
     name: ChannelName = "email"
 
-    def __init__(self, ses: Any, sender: str | None) -> None:
+    def __init__(self, ses: Any, sender: str) -> None:
         self._ses = ses
         self._sender = sender
 
     def targets(self, app: Application) -> list[str]:
-        return list(app.alert_emails)
-
-    def unavailable_reason(self) -> str | None:
-        if self._sender:
-            return None
-        return "ALERT_FROM_EMAIL is not set; email alerts are skipped."
+        return email_targets(app)
 
     def send(self, alert: Alert, message: AlertMessage, target: str) -> None:
         with _delivery("SES"):
@@ -43,6 +37,13 @@ class SesEmailChannel:
             )
 
 
+def email_channel(ses: Any, sender: str | None) -> SesEmailChannel | SkippedChannel:
+    """SES when a sender is configured; otherwise every email delivery is skipped, saying why."""
+    if sender:
+        return SesEmailChannel(ses, sender)
+    return SkippedChannel("email", email_targets, NO_SENDER)
+
+
 class SnsChannel:
     name: ChannelName = "sns"
 
@@ -50,10 +51,7 @@ class SnsChannel:
         self._sns = sns
 
     def targets(self, app: Application) -> list[str]:
-        return [app.alert_sns_topic_arn] if app.alert_sns_topic_arn else []
-
-    def unavailable_reason(self) -> str | None:
-        return None
+        return sns_targets(app)
 
     def send(self, alert: Alert, message: AlertMessage, target: str) -> None:
         # SNS subjects must be printable ASCII of at most 100 characters; app names need not be.
@@ -68,6 +66,7 @@ def _delivery(service: str) -> Iterator[None]:
     try:
         yield
     except ClientError as error:
-        raise DeliveryFailed(f"{service} refused the message ({error_code(error)}).") from error
+        code = error.response.get("Error", {}).get("Code", "unknown")
+        raise DeliveryFailed(f"{service} refused the message ({code}).") from error
     except BotoCoreError as error:
         raise DeliveryFailed(f"{service} could not be used ({type(error).__name__}).") from error

@@ -1,0 +1,8 @@
+"""The query parameters of every paged list."""
+
+from typing import Annotated
+
+from fastapi import Query
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page")]
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]

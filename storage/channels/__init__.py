@@ -1,0 +1,1 @@
+"""Alert channels: how people hear of an alert (a log line, SES email, SNS). They keep nothing."""
