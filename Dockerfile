@@ -7,7 +7,7 @@
 # Stage 1 builds a virtualenv with the project and its pinned dependencies (pip install . from
 # pyproject.toml); stage 2 is a slim runtime with only that virtualenv and the application
 # folder, running as an unprivileged user. Configuration is read from the environment
-# (design.md section 3); the defaults below are the container's, not the program's.
+# (README, Configuration); the defaults below are the container's, not the program's.
 
 ARG PYTHON_IMAGE=python:3.11-slim
 

@@ -170,7 +170,7 @@ cmd_prepare() { # prepare ARCHIVE REMOTE_DIR ORIGINS REGION(may be empty)
     if [[ ! -f $env_file ]]; then
         {
             echo "# Wattkey environment, created by deploy-to-ec2.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ)."
-            echo "# Names as in design.md section 3. Credentials come from the instance IAM role."
+            echo "# Names as in the README's Configuration table. Credentials come from the instance IAM role."
             echo "STORAGE_BACKEND=aws"
             echo "AWS_REGION=${region:-us-east-1}"
             echo "ALLOWED_ORIGINS=$origins"

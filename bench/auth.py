@@ -2,7 +2,7 @@
 
 Starts a real `python server.py` (the local backend in a temporary DATA_DIR unless told
 otherwise), then loads each route with wrk (16 connections) and prints requests/s and the
-ratio. Target (design.md §9): /protected reaches at least half the requests/s of /health.
+ratio. Target (README, Benchmarks): /protected reaches at least half the requests/s of /health.
 
     python -m bench.auth [--seconds 10] [--backend local|aws]
 

@@ -1,7 +1,7 @@
 """Ingest throughput: a CSV uploaded to a real server, against the raw limit of its backend.
 
 local: the raw limit is Python's `csv` parse of the file plus SQLite `executemany` of the same
-rows into a table of the same schema. Target (design.md §9): >= 50% of its rows/s.
+rows into a table of the same schema. Target (README, Benchmarks): >= 50% of its rows/s.
 
 aws: against the same DynamoDB endpoint (DynamoDB Local, started for the run), the raw limit
 is the `csv` parse plus `BatchWriteItem` of the same items, 25 at a time, one request after
@@ -82,7 +82,7 @@ def raw_sqlite(source: Path, database: Path) -> None:
 
 
 def usage_item(meter: str, stamp: str, kwh: float) -> dict[str, Any]:
-    """An item as the EnergyUsage table keeps it (design.md §6)."""
+    """An item as the EnergyUsage table keeps it (README, DynamoDB tables)."""
     return {
         "pk": {"S": f"{APP_ID}#{meter}"},
         "timestamp": {"S": stamp},

@@ -1,7 +1,7 @@
 """Server memory while ingesting a large file: peak RSS growth of the server process.
 
 Uploads a ~230 MB CSV (multipart, then as a raw text/csv body) to a real server on the local
-backend and reads the process's peak RSS (VmHWM) before and after. Target (design.md §9):
+backend and reads the process's peak RSS (VmHWM) before and after. Target (README, Benchmarks):
 growth <= 150 MB.
 
     python -m bench.memory [--megabytes 230]

@@ -1,4 +1,4 @@
-"""Streaming reader for energy-usage CSV files (design.md §5, formats.md).
+"""Streaming reader for energy-usage CSV files (the layouts of docs/csv-formats.md).
 
 `read_csv` detects the layout from the file's first lines (generic, Green Button, London LCL,
 European `;` exports) and yields batches of readings in UTC, with every rejected row's line.
@@ -268,7 +268,7 @@ def _plan_for_header(
         unit=_first_of(_UNIT_NAMES, position),
         header_scale=_USAGE_NAMES[usage_name],
         kind=position[_TYPE_NAME] if green_button else None,
-        # LCL DateTime values are UTC whatever the upload's time zone (formats.md).
+        # LCL DateTime values are UTC whatever the upload's time zone.
         zone=UTC if _LCL_METER_NAME in position else zone,
     )
 

@@ -1,4 +1,4 @@
-"""services.csv_reader: layouts of design.md §5 and formats.md, row errors, streaming."""
+"""services.csv_reader: every layout of docs/csv-formats.md, row errors, streaming."""
 
 import io
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -65,7 +65,7 @@ def unreadable_reason(data: bytes) -> str:
 # Generic layout
 
 
-def test_generic_example_of_formats_md() -> None:
+def test_generic_example() -> None:
     data = csv_bytes("meter_id,timestamp,kwh", "north-7,2025-01-01T00:00:00Z,0.42")
 
     assert read_ok(data) == [Reading("north-7", "2025-01-01T00:00:00Z", 0.42)]
@@ -274,7 +274,7 @@ def test_more_distinct_timestamps_than_the_cache_holds() -> None:
 # Green Button "Download My Data"
 
 
-def test_green_button_net_metering_example_of_formats_md() -> None:
+def test_green_button_net_metering_example() -> None:
     data = csv_bytes(
         "Name,JANE DOE",
         "Account Number,0000000000",
