@@ -45,6 +45,8 @@ format: install-dev
 	$(BIN)/ruff format .
 
 bench: install-dev
+	scripts/ensure-tool wrk
+	$(BIN)/python -m bench.csv_reader
 	$(BIN)/python -m bench.auth --backend local
 	$(BIN)/python -m bench.auth --backend aws
 	$(BIN)/python -m bench.ingest --backend local

@@ -1,4 +1,4 @@
-"""API keys of an operator's application, and what a key holder can ask about its own key."""
+"""API keys of an operator's application (`router`), and a key holder's checks of its own key."""
 
 from datetime import UTC, datetime
 
@@ -9,6 +9,7 @@ from routers.deps import CurrentApiKey, OwnedApplication, ServicesDep
 from services.api_keys import ApiKey, is_active
 
 router = APIRouter(tags=["api keys"])
+key_holder_router = APIRouter(tags=["machine clients"])
 
 
 class KeyRequest(BaseModel):
@@ -87,7 +88,7 @@ def revoke_key(app: OwnedApplication, key_id: str, services: ServicesDep) -> Res
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/verify-key")
+@key_holder_router.post("/verify-key")
 async def verify_key(verified: CurrentApiKey) -> KeyCheck:
     return KeyCheck(
         valid=True,
@@ -97,7 +98,7 @@ async def verify_key(verified: CurrentApiKey) -> KeyCheck:
     )
 
 
-@router.get("/protected")
+@key_holder_router.get("/protected")
 async def protected(verified: CurrentApiKey) -> Greeting:
     return Greeting(
         message=f"Hello, {verified.app.name}: your API key is valid.",

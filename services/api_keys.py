@@ -2,18 +2,20 @@
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from cachetools import TTLCache
 
 from services.clock import new_id, now_text, to_text, utc_now
-from services.errors import InvalidInput, NotFound, Unauthorized
+from services.errors import InvalidInput, NotFound, StorageUnavailable, Unauthorized
 from storage.ports import ApiKeys, Applications
 from storage.records import ApiKey, Application
 
@@ -25,6 +27,10 @@ DISPLAY_PREFIX_LENGTH = 12
 KEY_SHAPE = re.compile(r"sk_[A-Za-z0-9_-]{43,200}")
 LAST_USED_EVERY = timedelta(minutes=1)
 CACHE_LIMIT = 10_000
+# A cached key is checked again in the background once this share of the cache time is over,
+# so that busy keys never wait for storage and a revoked one still goes within the cache time.
+REFRESH_AFTER = 0.8
+logger = logging.getLogger(__name__)
 BAD_KEY = "The API key is missing, malformed, expired or revoked."
 NO_KEY = "This application has no API key with this id."
 
@@ -35,6 +41,7 @@ class VerifiedKey(NamedTuple):
     key: ApiKey
     app: Application
     expires_at: float  # epoch seconds; infinity for a key that never expires
+    refresh_at: float  # time.monotonic() after which the cached copy is checked again
 
 
 class ApiKeyService:
@@ -47,6 +54,9 @@ class ApiKeyService:
         # Read on the event loop, written from worker threads: every access takes the lock.
         self._cache: TTLCache[str, VerifiedKey] = TTLCache(CACHE_LIMIT, ttl=cache_seconds)
         self._cache_lock = threading.Lock()
+        self._refresh_after = cache_seconds * REFRESH_AFTER
+        self._refreshing: set[str] = set()
+        self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="key-refresh")
 
     def issue(
         self, app: Application, name: str | None, expires_at: datetime | None
@@ -81,12 +91,27 @@ class ApiKeyService:
         self._forget(lambda cached: cached.app.id == app_id)
 
     def cached(self, secret: str) -> VerifiedKey | None:
-        """The key as this instance verified it moments ago; no I/O."""
+        """The key as this instance verified it moments ago; no I/O on the caller's thread."""
+        key_hash = self._hash(secret)
         with self._cache_lock:
-            verified = self._cache.get(self._hash(secret))
-        if verified is not None and verified.expires_at <= time.time():
+            verified = self._cache.get(key_hash)
+            refresh = (
+                verified is not None
+                and verified.refresh_at <= time.monotonic()
+                and key_hash not in self._refreshing
+            )
+            if refresh:
+                self._refreshing.add(key_hash)
+        if verified is None:
+            return None
+        if verified.expires_at <= time.time():
             raise Unauthorized(BAD_KEY)
+        if refresh:
+            self._refresher.submit(self._refresh, secret, key_hash)
         return verified
+
+    def close(self) -> None:
+        self._refresher.shutdown(wait=False, cancel_futures=True)
 
     def verify(self, secret: str) -> VerifiedKey:
         if not KEY_SHAPE.fullmatch(secret):
@@ -102,10 +127,22 @@ class ApiKeyService:
         expires_at = (
             datetime.fromisoformat(key.expires_at).timestamp() if key.expires_at else float("inf")
         )
-        verified = VerifiedKey(key, app, expires_at)
+        verified = VerifiedKey(key, app, expires_at, time.monotonic() + self._refresh_after)
         with self._cache_lock:
             self._cache[key_hash] = verified
         return verified
+
+    def _refresh(self, secret: str, key_hash: str) -> None:
+        try:
+            self.verify(secret)
+        except Unauthorized:
+            with self._cache_lock:
+                self._cache.pop(key_hash, None)
+        except StorageUnavailable:
+            logger.warning("an API key could not be checked again; its cached copy expires")
+        finally:
+            with self._cache_lock:
+                self._refreshing.discard(key_hash)
 
     def _hash(self, secret: str) -> str:
         return hmac.new(self._pepper, secret.encode(), hashlib.sha256).hexdigest()

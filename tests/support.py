@@ -48,6 +48,8 @@ class ServerProcess:
     log_path: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    command: list[str] = field(default_factory=lambda: [sys.executable, "server.py"])
+    cwd: Path = ROOT
 
     @property
     def url(self) -> str:
@@ -57,7 +59,7 @@ class ServerProcess:
         env = {**os.environ, **self.env, "APP_HOST": "127.0.0.1", "APP_PORT": str(self.port)}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "server.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            self.command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,4 +1,4 @@
-"""The DynamoDB tables and their indexes (README, DynamoDB tables), created on start when missing."""
+"""The DynamoDB tables and their indexes (README, DynamoDB tables), created when missing."""
 
 import time
 from dataclasses import dataclass, fields

@@ -55,6 +55,31 @@ def test_invalid_bodies_are_422(operator: Operator, body: dict[str, object]) -> 
     assert isinstance(response.json()["detail"], str)
 
 
+def test_patch_changes_only_the_fields_given(operator: Operator) -> None:
+    created = operator.create_app(threshold_kwh=2.5, alert_emails=["a@example.com"])
+    app_id = created["id"]
+    changed = operator.client.patch(f"/app/{app_id}", json={"threshold_kwh": 7})
+    assert changed.status_code == 200
+    body = changed.json()
+    assert body.pop("updated_at") >= created.pop("updated_at")
+    assert body == {**created, "threshold_kwh": 7.0}
+    assert operator.client.get(f"/app/{app_id}").json()["threshold_kwh"] == 7.0
+    renamed = operator.client.patch(
+        f"/app/{app_id}", json={"name": "Renamed", "alert_emails": None, "threshold_kwh": None}
+    ).json()
+    assert (renamed["name"], renamed["alert_emails"], renamed["threshold_kwh"]) == (
+        "Renamed",
+        [],
+        None,
+    )
+    assert renamed["application_id"] == created["application_id"]
+    for body in ({"App_name": None}, {"Email": "nope"}, {"threshold_kwh": True}, []):
+        refused = operator.client.patch(f"/app/{app_id}", json=body)
+        assert refused.status_code == 422, body
+        assert isinstance(refused.json()["detail"], str)
+    assert operator.client.patch("/app/app_missing", json={"name": "x"}).status_code == 404
+
+
 def test_optional_fields_may_be_null(operator: Operator) -> None:
     created = operator.create_app(threshold_kwh=None, alert_emails=None, alert_sns_topic_arn=None)
     assert created["alert_emails"] == []

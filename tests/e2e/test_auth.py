@@ -101,3 +101,34 @@ def test_missing_and_forged_tokens(server: ServerProcess) -> None:
         response = httpx.get(f"{server.url}/auth/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
         assert "detail" in response.json()
+
+
+def test_login_and_token_each_take_json_or_the_password_form(
+    server: ServerProcess, operator: Operator
+) -> None:
+    json_body = {"email": operator.email, "password": "correct horse"}
+    form = {"username": operator.email, "password": "correct horse", "grant_type": "password"}
+    for route in ("/auth/login", "/auth/token"):
+        by_json = httpx.post(f"{server.url}{route}", json=json_body)
+        by_form = httpx.post(f"{server.url}{route}", data=form)
+        assert (by_json.status_code, by_form.status_code) == (200, 200), route
+        assert by_form.json()["token_type"] == "bearer"
+
+
+def test_a_sign_in_body_of_another_kind_says_what_to_send(server: ServerProcess) -> None:
+    for route in ("/auth/login", "/auth/token"):
+        not_json = httpx.post(
+            f"{server.url}{route}",
+            content=b"email=a@b.c",
+            headers={"content-type": "application/json"},
+        )
+        assert not_json.status_code == 422
+        assert not_json.json()["detail"].startswith("The request body is not valid JSON")
+        text = httpx.post(
+            f"{server.url}{route}", content=b"hi", headers={"content-type": "text/plain"}
+        )
+        assert text.status_code == 415
+        assert "as a form with username" in text.json()["detail"]
+        missing = httpx.post(f"{server.url}{route}", json={"email": "a@b.c"})
+        assert missing.status_code == 422
+        assert missing.json()["detail"].startswith("password:")

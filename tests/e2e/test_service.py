@@ -38,6 +38,22 @@ def test_openapi_and_swagger(server: ServerProcess) -> None:
     assert "swagger" in docs.text.lower()
 
 
+def test_swagger_ui_and_redoc_need_no_internet(server: ServerProcess) -> None:
+    for page, assets in (
+        ("/docs", ("swagger-ui-bundle.js", "swagger-ui.css")),
+        ("/redoc", ("redoc.standalone.js",)),
+    ):
+        html = httpx.get(f"{server.url}{page}").text
+        assert "cdn." not in html, page
+        assert "fonts.googleapis" not in html, page
+        for asset in assets:
+            path = f"/static-offline-docs/{asset}"
+            assert path in html
+            served = httpx.get(f"{server.url}{path}")
+            assert served.status_code == 200
+            assert len(served.content) > 10_000
+
+
 def test_unknown_route_and_method(server: ServerProcess) -> None:
     missing = httpx.get(f"{server.url}/nothing-here")
     assert missing.status_code == 404

@@ -117,3 +117,12 @@ def test_application_threshold_and_override(server: ServerProcess, tenant: Tenan
 def test_no_threshold_no_alert(tenant: Tenant) -> None:
     assert upload(tenant)["alert_id"] is None
     assert tenant.machine.get("/alerts").json() == {"items": [], "next_cursor": None}
+
+
+def test_a_date_alone_as_end_covers_that_whole_day(tenant: Tenant) -> None:
+    upload(tenant, b"meter_id,timestamp,kwh\na,2025-01-02T00:00:00Z,1\na,2025-01-02T23:59:59Z,2\n")
+    upload(tenant, b"meter_id,timestamp,kwh\na,2025-01-03T00:00:00Z,3\n")
+    day = tenant.machine.get("/usage", params={"start": "2025-01-02", "end": "2025-01-02"}).json()
+    assert [item["kwh"] for item in day["items"]] == [1.0, 2.0]
+    to_the_second = tenant.machine.get("/usage", params={"end": "2025-01-02T00:00:00Z"}).json()
+    assert [item["kwh"] for item in to_the_second["items"]] == [1.0]

@@ -1,10 +1,9 @@
 """read_csv speed against a bare csv.reader parse of the same 1,000,000-row file.
 
-Run: .venv/bin/python bench/csv_reader_speed.py
+python -m bench.csv_reader
 """
 
 import csv
-import sys
 import tempfile
 import time
 from collections import deque
@@ -12,8 +11,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.csv_reader import read_csv
 
