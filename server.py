@@ -21,6 +21,7 @@ from routers import alerts, api_keys, applications, auth, health, uploads, usage
 from routers.body_limit import BodyLimitMiddleware
 from routers.deps import get_api_key_application, get_owned_application
 from routers.errors import UnexpectedErrorMiddleware, install_error_handlers
+from routers.password_work import create_limiter
 from routers.request_log import RequestLogMiddleware
 from services.container import Services, build_services
 from settings import Settings
@@ -79,6 +80,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(storage.lifecycle.prepare)
     services = build_services(settings, storage)
     app.state.services = services
+    app.state.password_limiter = create_limiter()
     await anyio.to_thread.run_sync(services.ingestion.resume_unfinished)
     retrying = asyncio.create_task(_retry_alerts_forever(services))
     logger.info(

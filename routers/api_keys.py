@@ -19,8 +19,13 @@ class KeyRequest(BaseModel):
     @field_validator("expires_at")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        """A time without an offset is UTC."""
-        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
+        """In UTC; a time without an offset is UTC already."""
+        if value is None or value.tzinfo is None:
+            return value.replace(tzinfo=UTC) if value else None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must be inside the years 0001 to 9999 in UTC") from None
 
 
 class KeyOut(BaseModel):

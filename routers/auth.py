@@ -7,6 +7,7 @@ from pydantic import BaseModel, EmailStr, Field
 
 from routers.deps import AccessToken, CurrentOperator, ServicesDep
 from routers.errors import validated
+from routers.password_work import run_password_work
 from services.accounts import IssuedToken
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -102,15 +103,21 @@ SignInBody = Annotated[SignIn, Depends(read_sign_in)]
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED)
-def register(body: Credentials, services: ServicesDep) -> Registered:
-    user, issued = services.accounts.register(body.email, body.password)
+async def register(body: Credentials, request: Request, services: ServicesDep) -> Registered:
+    user, issued = await run_password_work(
+        request, services.accounts.register, body.email, body.password
+    )
     return Registered(user_id=user.user_id, email=user.email, access_token=issued.access_token)
 
 
 @router.post("/login", openapi_extra=SIGN_IN_BODY, summary="Sign in (JSON or password form)")
 @router.post("/token", openapi_extra=SIGN_IN_BODY, summary="Sign in, for Swagger's Authorize")
-def login(body: SignInBody, services: ServicesDep) -> Token:
-    return Token.of(services.accounts.login(body.email, body.password))
+async def login(body: SignInBody, request: Request, services: ServicesDep) -> Token:
+    client = request.client.host if request.client else "unknown"
+    issued = await run_password_work(
+        request, services.accounts.login, body.email, body.password, client
+    )
+    return Token.of(issued)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

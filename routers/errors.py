@@ -20,6 +20,7 @@ from services.errors import (
     ServiceError,
     StorageUnavailable,
     TooLarge,
+    TooManyRequests,
     Unauthorized,
 )
 
@@ -31,6 +32,7 @@ SERVICE_STATUS: dict[type[ServiceError], int] = {
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
     Unauthorized: status.HTTP_401_UNAUTHORIZED,
     TooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
+    TooManyRequests: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 UNAVAILABLE = "A storage dependency is unavailable; retry in a few seconds."
 BAD_CURSOR = "The cursor is not one this API returned; start again without it."
@@ -73,7 +75,9 @@ async def _service_error(request: Request, error: Exception) -> JSONResponse:
         (code for kind, code in SERVICE_STATUS.items() if isinstance(error, kind)),
         status.HTTP_400_BAD_REQUEST,
     )
-    headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else None
+    headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else {}
+    if isinstance(error, TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
     return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
 
 

@@ -9,6 +9,7 @@ from passlib.context import CryptContext
 
 from services.clock import new_id, now_text, utc_now
 from services.errors import Conflict, Unauthorized
+from services.sign_in_throttle import SignInThrottle
 from storage.errors import AlreadyExists
 from storage.ports import RevokedTokens, Users
 from storage.records import User
@@ -27,9 +28,15 @@ class IssuedToken(NamedTuple):
 
 class AccountService:
     def __init__(
-        self, users: Users, revoked: RevokedTokens, jwt_secret: str, token_minutes: int
+        self,
+        users: Users,
+        revoked: RevokedTokens,
+        jwt_secret: str,
+        token_minutes: int,
+        throttle: SignInThrottle,
     ) -> None:
         self._users = users
+        self._throttle = throttle
         self._revoked = revoked
         self._secret = jwt_secret
         self._lifetime = timedelta(minutes=token_minutes)
@@ -50,10 +57,13 @@ class AccountService:
             raise Conflict("An operator with this email is already registered.") from error
         return user, self._issue(user)
 
-    def login(self, email: str, password: str) -> IssuedToken:
+    def login(self, email: str, password: str, client: str) -> IssuedToken:
+        """A token for the right password; `client` (an address) is counted for throttling."""
+        self._throttle.attempt(email, client)
         user = self._users.find_by_email(email.lower())
         known_hash = user.password_hash if user else self._decoy_hash
         if not self._passwords.verify(password, known_hash) or user is None:
+            self._throttle.failed(client)
             raise Unauthorized(BAD_CREDENTIALS)
         return self._issue(user)
 

@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from services.clock import now_text
+from services.cursors import CursorSeal
 from storage.errors import DeliveryFailed, DeliverySkipped
 from storage.ports import AlertChannel, Alerts, Applications
 from storage.records import Alert, AlertMessage, Application, Breach, Delivery, Page, Reading
@@ -41,9 +42,14 @@ class BreachTracker:
 
 class AlertService:
     def __init__(
-        self, alerts: Alerts, applications: Applications, channels: Sequence[AlertChannel]
+        self,
+        alerts: Alerts,
+        applications: Applications,
+        channels: Sequence[AlertChannel],
+        cursors: CursorSeal,
     ) -> None:
         self._alerts = alerts
+        self._cursors = cursors
         self._applications = applications
         self._channels = {channel.name: channel for channel in channels}
 
@@ -70,7 +76,11 @@ class AlertService:
         return alert.alert_id
 
     def list(self, app: Application, limit: int, cursor: str | None) -> Page[Alert]:
-        return self._alerts.list_recent(app.id, limit, cursor)
+        return self._cursors.page(
+            f"alerts:{app.id}",
+            cursor,
+            lambda opened: self._alerts.list_recent(app.id, limit, opened),
+        )
 
     def retry_failed(self) -> None:
         """Send again every delivery that failed, up to MAX_ATTEMPTS each."""

@@ -9,9 +9,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class OutOfRange(ValueError):
+    """A moment that has no UTC equivalent inside years 1 to 9999."""
+
+
 def to_text(moment: datetime) -> str:
-    """ISO 8601 in UTC with a `Z`, to the second."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 in UTC with a `Z`, to the second; years always have four digits, so text order
+    is time order."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise OutOfRange(f"{moment.isoformat()} is outside the years 0001 to 9999 in UTC") from None
+    return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def now_text() -> str:

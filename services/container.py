@@ -6,8 +6,10 @@ from services.accounts import AccountService
 from services.alerts import AlertService
 from services.api_keys import ApiKeyService
 from services.applications import ApplicationService
+from services.cursors import CursorSeal
 from services.health import HealthService
 from services.ingestion import IngestionService
+from services.sign_in_throttle import SignInThrottle
 from services.usage import UsageService
 from settings import Settings
 from storage.ports import Storage
@@ -29,10 +31,15 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     api_keys = ApiKeyService(
         storage.api_keys, storage.applications, pepper, settings.key_cache_seconds
     )
-    alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels)
+    cursors = CursorSeal(jwt_secret)
+    alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels, cursors)
     return Services(
         accounts=AccountService(
-            storage.users, storage.revoked_tokens, jwt_secret, settings.jwt_expire_minutes
+            storage.users,
+            storage.revoked_tokens,
+            jwt_secret,
+            settings.jwt_expire_minutes,
+            SignInThrottle(),
         ),
         applications=ApplicationService(
             storage.applications, storage.api_keys, on_change=api_keys.forget_app
@@ -44,9 +51,10 @@ def build_services(settings: Settings, storage: Storage) -> Services:
             storage.objects,
             storage.applications,
             alerts,
+            cursors,
             settings.inline_ingest_bytes,
         ),
-        usage=UsageService(storage.readings),
+        usage=UsageService(storage.readings, cursors),
         alerts=alerts,
         health=HealthService(storage.lifecycle),
     )

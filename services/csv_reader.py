@@ -4,7 +4,6 @@
 European `;` exports) and yields batches of readings in UTC, with every rejected row's line.
 """
 
-import codecs
 import csv
 import io
 import re
@@ -15,6 +14,7 @@ from itertools import islice
 from math import isfinite
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TypeVar
 
+from services.csv_file_checks import MAX_LINE_BYTES, UnreadableFile, check_whole_file
 from storage.records import Reading
 
 if TYPE_CHECKING:
@@ -36,11 +36,11 @@ class Batch(NamedTuple):
     errors: list[RowError]
 
 
-class UnreadableFile(Exception):
-    """The file cannot be read at all; str(exc) is one sentence saying why, for the report."""
-
-
 HEAD_BYTES = 64 * 1024
+QUOTED_CHARACTERS = 40
+MAX_METER_ID = 200
+# The csv module's own bound on one cell; lines are bounded before any row is read.
+csv.field_size_limit(MAX_LINE_BYTES)
 HEADER_SEARCH_LINES = 50
 KWH_PER_THERM = 29.3071
 # Beyond any real meter, and inside what every store keeps (DynamoDB numbers: 1e-130..1e126).
@@ -97,7 +97,7 @@ _IGNORED_IN_NAMES = re.compile(r"[\s_\-\ufeff]+")
 _SLASHED_OR_SHORT_HOUR = re.compile(
     r"(?:(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"
     r"|(?P<us_month>\d{1,2})/(?P<us_day>\d{1,2})/(?P<us_year>\d{4}))"
-    r"(?:[T ]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?",
+    r"(?:[T ]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?P<fraction>[.,]\d+)?)?)?",
     re.ASCII,
 )
 _UTC_STAMP_CACHE_SIZE = 8192
@@ -108,6 +108,11 @@ _UTC_SEPARATORS = "--T::Z"
 
 class _Rejected(Exception):
     """A row is rejected; the message is the sentence for the upload report."""
+
+
+def quoted(cell: str) -> str:
+    """A cell as an error message quotes it: its start only, so reports stay small."""
+    return repr(cell) if len(cell) <= QUOTED_CHARACTERS else repr(cell[:QUOTED_CHARACTERS]) + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,53 +152,22 @@ def read_csv(
 ) -> Iterator[Batch]:
     """Stream readings from a CSV file in batches of at most batch_size rows (accepted+rejected).
 
-    Raises UnreadableFile at once when the file cannot be read at all.
+    `stream` is a seekable binary file: it is read once through to check the rules about the
+    whole file, then again for its rows. Raises UnreadableFile at once when the file cannot be
+    read at all.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     text = _open_text(stream)
     plan, header_line = _find_header(text, (meter_id or "").strip() or None, timezone or UTC)
     rows = csv.reader(text, delimiter=plan.delimiter)
-    return _batches(rows, plan, header_line, batch_size)
-
-
-class _Prefixed(io.BufferedIOBase):
-    """Bytes already read from a stream, then the rest of that stream (which it never closes)."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        super().__init__()
-        self._head = head
-        self._rest = rest
-
-    @property
-    def name(self) -> str:
-        return str(getattr(self._rest, "name", ""))
-
-    def readable(self) -> bool:
-        return True
-
-    def read1(self, size: int | None = -1, /) -> bytes:
-        if self._head:
-            head, self._head = self._head, b""
-            return head
-        return self._rest.read(-1 if size is None else size)
-
-    read = read1
+    return _batches(text, rows, plan, header_line, batch_size)
 
 
 def _open_text(stream: BinaryIO) -> io.TextIOWrapper:
-    head = stream.read(HEAD_BYTES)
-    if not head:
-        raise UnreadableFile("The file is empty.")
-    if b"\x00" in head:
-        raise UnreadableFile("The file is not text (it contains NUL bytes); upload a UTF-8 CSV.")
-    try:
-        # Not final: the chunk may end inside a multi-byte character.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        raise UnreadableFile("The file is not UTF-8 text; save it as UTF-8 CSV.") from None
-    whole = _Prefixed(head, stream)
-    return io.TextIOWrapper(whole, encoding="utf-8-sig", errors="replace", newline="")
+    check_whole_file(stream)
+    stream.seek(0)
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
 
 
 def _find_header(text: io.TextIOWrapper, meter_id: str | None, zone: tzinfo) -> tuple[_Plan, int]:
@@ -288,15 +262,20 @@ def _first_of(names: Iterable[str], found: dict[str, _Found]) -> _Found | None:
     return next((found[name] for name in names if name in found), None)
 
 
-def _batches(rows: "CsvRows", plan: _Plan, header_line: int, size: int) -> Iterator[Batch]:
+def _batches(
+    text: io.TextIOWrapper, rows: "CsvRows", plan: _Plan, header_line: int, size: int
+) -> Iterator[Batch]:
     utc_of = _UtcCache(plan.zone)
-    while True:
-        lines_before = rows.line_num
-        batch = _read_batch(rows, plan, utc_of, header_line, size)
-        if rows.line_num == lines_before:
-            return
-        if batch.readings or batch.errors:
-            yield batch
+    try:
+        while True:
+            lines_before = rows.line_num
+            batch = _read_batch(rows, plan, utc_of, header_line, size)
+            if rows.line_num == lines_before:
+                return
+            if batch.readings or batch.errors:
+                yield batch
+    finally:
+        text.detach()  # the caller's stream stays open: closing it is the caller's business
 
 
 def _read_batch(
@@ -323,11 +302,20 @@ def _read_batch(
                         utc = stamp
                     else:
                         utc = utc_of[stamp]
-                    kwh = float(row[usage_index])
+                    usage = row[usage_index]
+                    kwh = float(usage)
                 except ValueError:
                     pass  # `_convert` below says what is wrong
                 else:
-                    if meter and (MIN_KWH <= abs(kwh) <= MAX_KWH or kwh == 0.0):
+                    # float() also reads `1_000` and other scripts' digits: those go the
+                    # general way, which refuses them.
+                    plain = usage.isascii() and "_" not in usage
+                    if (
+                        plain
+                        and meter
+                        and len(meter) <= MAX_METER_ID
+                        and (MIN_KWH <= abs(kwh) <= MAX_KWH or kwh == 0.0)
+                    ):
                         add(new_tuple(Reading, (meter, utc, kwh)))
                         continue
             if not any(cell.strip() for cell in row):
@@ -354,17 +342,20 @@ def _convert(row: list[str], plan: _Plan, utc_of: "_UtcCache") -> Reading:
         raise _Rejected(f"The row has {len(row)} fields but the header has {plan.width}.")
     if plan.kind is not None:
         _check_kind(row[plan.kind])
-    return Reading(_meter_of(row, plan), _timestamp_of(row, plan, utc_of), _kwh_of(row, plan))
+    meter = _meter_of(row, plan)
+    return Reading(meter, _timestamp_of(row, plan, utc_of, meter), _kwh_of(row, plan))
 
 
 def _check_kind(kind: str) -> None:
     lowered = kind.lower()
     if "electric" not in lowered and "gas" not in lowered:
-        raise _Rejected(f"TYPE {kind.strip()!r} is neither electric nor gas usage.")
+        raise _Rejected(f"TYPE {quoted(kind.strip())} is neither electric nor gas usage.")
 
 
 def _meter_of(row: list[str], plan: _Plan) -> str:
     meter = "" if plan.meter is None else row[plan.meter].strip()
+    if len(meter) > MAX_METER_ID:
+        raise _Rejected(f"The meter id {quoted(meter)} is longer than {MAX_METER_ID} characters.")
     if meter:
         return meter
     if plan.default_meter:
@@ -372,7 +363,7 @@ def _meter_of(row: list[str], plan: _Plan) -> str:
     raise _Rejected("The meter is empty; fill it in or send meter_id with the upload.")
 
 
-def _timestamp_of(row: list[str], plan: _Plan, utc_of: "_UtcCache") -> str:
+def _timestamp_of(row: list[str], plan: _Plan, utc_of: "_UtcCache", meter: str) -> str:
     stamp = row[plan.stamp].strip()
     if not stamp:
         raise _Rejected("The timestamp is missing.")
@@ -383,9 +374,13 @@ def _timestamp_of(row: list[str], plan: _Plan, utc_of: "_UtcCache") -> str:
         stamp = f"{stamp} {time_of_day}"
     try:
         return utc_of[stamp]
+    except _Repeated as repeated:
+        return utc_of.in_file_order(meter, stamp, repeated.moment)
+    except _BadTime as bad:
+        raise _Rejected(str(bad)) from None
     except ValueError:
         raise _Rejected(
-            f"Timestamp {stamp!r} is not a date and time this service reads; "
+            f"Timestamp {quoted(stamp)} is not a date and time this service reads; "
             "use ISO 8601 such as 2025-01-01T00:00:00Z."
         ) from None
 
@@ -409,11 +404,13 @@ def _number(text: str, decimal_comma: bool) -> float:
     if cleaned.lower() in ("", "null"):
         raise _Rejected("The reading is missing.")
     try:
+        if not cleaned.isascii() or "_" in cleaned:
+            raise ValueError(cleaned)
         value = float(cleaned.replace(",", ".") if decimal_comma else cleaned)
     except ValueError:
-        raise _Rejected(f"kWh value {cleaned!r} is not a number.") from None
+        raise _Rejected(f"kWh value {quoted(cleaned)} is not a number.") from None
     if not isfinite(value):
-        raise _Rejected(f"kWh value {cleaned!r} is not a finite number.")
+        raise _Rejected(f"kWh value {quoted(cleaned)} is not a finite number.")
     return value
 
 
@@ -423,22 +420,43 @@ def _unit_scale(unit: str) -> _Scale:
         raise _Rejected("The unit is missing.")
     scale = _UNIT_SCALES.get(cleaned.lower())
     if scale is None:
-        raise _Rejected(f"Unit {cleaned!r} is unknown; use Wh, kWh, MWh or therms.")
+        raise _Rejected(f"Unit {quoted(cleaned)} is unknown; use Wh, kWh, MWh or therms.")
     return scale
 
 
+class _BadTime(ValueError):
+    """A timestamp that names no moment; the message is the sentence for the report."""
+
+
+class _Repeated(ValueError):
+    """A local time the clocks went through twice; the file's order says which pass."""
+
+    def __init__(self, moment: datetime) -> None:
+        super().__init__(moment.isoformat())
+        self.moment = moment
+
+
 class _UtcCache(dict[str, str]):
-    """Timestamp text -> UTC text. Files repeat timestamps across meters: convert each once."""
+    """Timestamp text -> UTC text. Files repeat timestamps across meters: convert each once.
+
+    A repeated local time is not cached: its first pass for a meter is the earlier offset,
+    any later pass the later offset, in the order of the file.
+    """
 
     def __init__(self, zone: tzinfo) -> None:
         super().__init__()
         self._zone = zone
+        self._passes: dict[tuple[str, str], int] = {}
 
     def __missing__(self, stamp: str) -> str:
         if len(self) >= _UTC_STAMP_CACHE_SIZE:
             self.clear()
         utc = self[stamp] = _to_utc(stamp.strip(), self._zone)
         return utc
+
+    def in_file_order(self, meter: str, stamp: str, moment: datetime) -> str:
+        passes = self._passes[meter, stamp] = self._passes.get((meter, stamp), 0) + 1
+        return _utc_text(moment.replace(tzinfo=self._zone, fold=min(passes - 1, 1)))
 
 
 def _to_utc(stamp: str, zone: tzinfo) -> str:
@@ -450,15 +468,39 @@ def _to_utc(stamp: str, zone: tzinfo) -> str:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         moment = _parse_slashed_or_short_hour(stamp)
+    if moment.microsecond:
+        raise _BadTime(
+            f"Timestamp {quoted(stamp)} has a fraction of a second; readings are kept to the "
+            "whole second."
+        )
     if moment.tzinfo is None and zone is not UTC:
+        _check_local_time(moment, zone, stamp)
         moment = moment.replace(tzinfo=zone)
-    if moment.tzinfo is not None:
-        try:
-            moment = moment.astimezone(UTC)
-        except OverflowError:
-            raise ValueError(f"{stamp!r} is out of range") from None
-    # isoformat() without arguments is the quickest; [:19] drops fractions and offset.
-    return moment.isoformat()[:19] + "Z"
+    if moment.tzinfo is None:
+        return moment.isoformat() + "Z"
+    try:
+        return _utc_text(moment)
+    except OverflowError:
+        raise _BadTime(
+            f"Timestamp {quoted(stamp)} is outside the years 0001 to 9999 in UTC."
+        ) from None
+
+
+def _check_local_time(moment: datetime, zone: tzinfo, stamp: str) -> None:
+    """Raise for a local time that clocks skipped, or that they went through twice."""
+    earlier = moment.replace(tzinfo=zone, fold=0)
+    if earlier.utcoffset() == moment.replace(tzinfo=zone, fold=1).utcoffset():
+        return
+    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == moment:
+        raise _Repeated(moment)
+    raise _BadTime(
+        f"Timestamp {quoted(stamp)} does not exist in {zone}: the clocks went forward past it."
+    )
+
+
+def _utc_text(moment: datetime) -> str:
+    # isoformat() without arguments is the quickest; [:19] drops the offset.
+    return moment.astimezone(UTC).isoformat()[:19] + "Z"
 
 
 def _parse_slashed_or_short_hour(stamp: str) -> datetime:
@@ -466,6 +508,11 @@ def _parse_slashed_or_short_hour(stamp: str) -> datetime:
     if match is None:
         raise ValueError(f"{stamp!r} is not a timestamp")
     part = match.groupdict()
+    if (part["fraction"] or "0").strip(".,0"):
+        raise _BadTime(
+            f"Timestamp {quoted(stamp)} has a fraction of a second; readings are kept to the "
+            "whole second."
+        )
     return datetime(
         int(part["year"] or part["us_year"]),
         int(part["month"] or part["us_month"]),

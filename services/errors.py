@@ -27,6 +27,14 @@ class TooLarge(ServiceError):
     """An upload above MAX_UPLOAD_BYTES."""
 
 
+class TooManyRequests(ServiceError):
+    """Over a limit; `retry_after` says in how many seconds to try again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 # Storage failures that reach callers through any service, as the storage layer raises them.
 __all__ = [
     "Conflict",
@@ -36,5 +44,6 @@ __all__ = [
     "ServiceError",
     "StorageUnavailable",
     "TooLarge",
+    "TooManyRequests",
     "Unauthorized",
 ]

@@ -21,6 +21,7 @@ from tenacity import (
 from services.alerts import AlertService, BreachTracker
 from services.clock import new_id, now_text
 from services.csv_reader import UnreadableFile, read_csv
+from services.cursors import CursorSeal
 from services.errors import NotFound
 from services.incoming import IncomingFile
 from services.thresholds import Threshold
@@ -80,8 +81,10 @@ class IngestionService:
         objects: Objects,
         applications: Applications,
         alerts: AlertService,
+        cursors: CursorSeal,
         inline_bytes: int,
     ) -> None:
+        self._cursors = cursors
         self._uploads = uploads
         self._readings = readings
         self._objects = objects
@@ -122,7 +125,11 @@ class IngestionService:
         return upload
 
     def list(self, app: Application, limit: int, cursor: str | None) -> Page[Upload]:
-        return self._uploads.list_recent(app.id, limit, cursor)
+        return self._cursors.page(
+            f"uploads:{app.id}",
+            cursor,
+            lambda opened: self._uploads.list_recent(app.id, limit, opened),
+        )
 
     def resume_unfinished(self) -> None:
         """Queue every upload a previous run accepted but did not finish."""

@@ -2,7 +2,8 @@
 
 from datetime import UTC, date, datetime, time
 
-from services.clock import to_text
+from services.clock import OutOfRange, to_text
+from services.cursors import CursorSeal
 from services.errors import InvalidInput
 from storage.ports import Readings
 from storage.records import Application, Page, Reading, ReadingQuery
@@ -11,8 +12,9 @@ __all__ = ["Reading", "UsageService"]
 
 
 class UsageService:
-    def __init__(self, readings: Readings) -> None:
+    def __init__(self, readings: Readings, cursors: CursorSeal) -> None:
         self._readings = readings
+        self._cursors = cursors
 
     def query(
         self,
@@ -28,8 +30,12 @@ class UsageService:
         upper = parse_bound("end", end, end_of_day=True)
         if lower and upper and lower > upper:
             raise InvalidInput("start must not be after end.")
-        return self._readings.query(
-            ReadingQuery(app.id, meter_id or None, lower, upper, limit, cursor)
+        return self._cursors.page(
+            f"usage:{app.id}",
+            cursor,
+            lambda opened: self._readings.query(
+                ReadingQuery(app.id, meter_id or None, lower, upper, limit, opened)
+            ),
         )
 
 
@@ -51,7 +57,10 @@ def parse_bound(name: str, value: str | None, *, end_of_day: bool) -> str | None
         moment = datetime.combine(moment.date(), time(23, 59, 59))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return to_text(moment)
+    try:
+        return to_text(moment)
+    except OutOfRange as error:
+        raise InvalidInput(f"{name}: {error}.") from None
 
 
 def _is_date(text: str) -> bool:

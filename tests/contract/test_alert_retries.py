@@ -1,6 +1,7 @@
 """A failed alert delivery is recorded, then retried until it goes through (real SNS on moto)."""
 
 from services.alerts import AlertService, BreachTracker
+from services.cursors import CursorSeal
 from storage.ports import Storage
 from storage.records import Reading
 from tests.aws_servers import AwsServers, new_prefix, server_client
@@ -12,7 +13,12 @@ def test_a_failed_sns_delivery_is_retried(aws_storage: Storage, aws_servers: Aws
     topic = f"arn:aws:sns:us-east-1:123456789012:{topic_name}"
     app = application("owner").model_copy(update={"alert_sns_topic_arn": topic})
     aws_storage.applications.put(app)
-    service = AlertService(aws_storage.alerts, aws_storage.applications, aws_storage.alert_channels)
+    service = AlertService(
+        aws_storage.alerts,
+        aws_storage.applications,
+        aws_storage.alert_channels,
+        CursorSeal("secret"),
+    )
     breaches = BreachTracker(1.0)
     breaches.observe([Reading("m1", "2025-01-01T00:00:00Z", 2.5)])
 

@@ -1,0 +1,61 @@
+"""Whole-file rules: every line is measured, wherever the chunks of the read fall."""
+
+import io
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services import csv_file_checks
+from services.csv_file_checks import UnreadableFile, check_whole_file
+
+LIMIT = 64
+
+
+def longest_line(data: bytes) -> int:
+    return max(len(line) for line in re.split(rb"[\r\n]", data))
+
+
+@pytest.fixture(autouse=True)
+def small_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small chunks and a small bound, so that lines cross chunk edges all the time."""
+    monkeypatch.setattr(csv_file_checks, "MAX_LINE_BYTES", LIMIT)
+    monkeypatch.setattr(csv_file_checks, "WINDOW_BYTES", LIMIT // 2)
+    monkeypatch.setattr(csv_file_checks, "CHUNK_BYTES", 50)
+
+
+lines = st.lists(
+    st.tuples(st.integers(0, LIMIT + 40), st.sampled_from([b"\n", b"\r\n", b"\r"])),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(lines)
+def test_a_file_is_refused_exactly_when_a_line_is_too_long(shape: list[tuple[int, bytes]]) -> None:
+    data = b"".join(b"x" * length + end for length, end in shape)
+    if longest_line(data) > LIMIT:
+        with pytest.raises(UnreadableFile, match=f"longer than {LIMIT} bytes"):
+            check_whole_file(io.BytesIO(data))
+    else:
+        check_whole_file(io.BytesIO(data))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=300))
+def test_any_bytes_are_checked_without_an_exception_of_another_kind(data: bytes) -> None:
+    try:
+        check_whole_file(io.BytesIO(data))
+    except UnreadableFile:
+        return
+    data.decode("utf-8")
+    assert b"\x00" not in data
+    assert longest_line(data) <= LIMIT
+
+
+def test_the_line_of_a_long_line_is_named() -> None:
+    data = b"short\n" * 30 + b"y" * 100 + b"\nend\n"
+    with pytest.raises(UnreadableFile, match=r"^Line 31 is longer than 64 bytes"):
+        check_whole_file(io.BytesIO(data))
