@@ -58,7 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.routes(get_owned_application, "console"), prefix="/app/{app_id}")
     # Added innermost first: the request log and CORS headers wrap every answer, 500s too.
     app.add_middleware(UnexpectedErrorMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_upload_bytes=settings.max_upload_bytes,
+        idle_seconds=settings.request_body_timeout_seconds,
+    )
     if settings.cors_origins:
         wildcard = settings.cors_origins == ["*"]
         app.add_middleware(
@@ -81,7 +85,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     services = build_services(settings, storage)
     app.state.services = services
     app.state.password_limiter = create_limiter()
+    await anyio.to_thread.run_sync(services.spool.sweep)
     await anyio.to_thread.run_sync(services.ingestion.resume_unfinished)
+    await anyio.to_thread.run_sync(services.purge.resume)
     retrying = asyncio.create_task(_retry_alerts_forever(services))
     logger.info(
         "Wattkey %s is serving http://%s:%s on the %s backend, %s",
@@ -100,6 +106,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await retrying
         services.api_keys.close()
         await anyio.to_thread.run_sync(services.ingestion.close)
+        await anyio.to_thread.run_sync(services.purge.close)
         storage.lifecycle.close()
 
 

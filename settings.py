@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     usage_table: str = "EnergyUsage"
     uploads_table: str = "uploads"
     alerts_table: str = "alerts"
+    purges_table: str = "purges"
     s3_bucket: str = "wattkey-uploads"
 
     alert_from_email: str | None = None
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
 
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     inline_ingest_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
+    request_body_timeout_seconds: float = Field(default=30.0, gt=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "simple"] = "json"

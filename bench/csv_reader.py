@@ -52,7 +52,8 @@ def raw_rows(path: Path) -> int:
 
 def read_csv_rows(path: Path, timezone: ZoneInfo | None) -> int:
     with path.open("rb") as source:
-        return sum(len(batch.readings) for batch in read_csv(source, timezone=timezone))
+        batches = read_csv(source, timezone=timezone)
+        return sum(len(batch.readings) + len(batch.errors) for batch in batches)
 
 
 def compare(label: str, path: Path, timezone: ZoneInfo | None) -> None:

@@ -1,5 +1,7 @@
-"""Refuses request bodies above their limit with 413, before they fill memory or disk."""
+"""Bounds on request bodies: a size (413 before they fill memory or disk), and the time the
+client may leave between two pieces of one (408, so a silent client cannot hold a connection)."""
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from routers.errors import send_detail
@@ -10,9 +12,10 @@ JSON_LIMIT = 1024 * 1024
 class BodyLimitMiddleware:
     """An upload request may carry MAX_UPLOAD_BYTES in all; any other request 1 MiB."""
 
-    def __init__(self, app: ASGIApp, max_upload_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_upload_bytes: int, idle_seconds: float) -> None:
         self.app = app
         self.max_upload_bytes = max_upload_bytes
+        self.idle_seconds = idle_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -24,31 +27,45 @@ class BodyLimitMiddleware:
             await _too_large(send, limit, name)
             return
         received = 0
-        exceeded = False
+        refusal: str | None = None  # "size" or "time" once the body broke a bound
         started = False
 
         async def counting_receive() -> Message:
-            nonlocal received, exceeded
-            message = await receive()
+            nonlocal received, refusal
+            with anyio.move_on_after(self.idle_seconds) as waiting:
+                message = await receive()
+            if waiting.cancelled_caught:
+                refusal = "time"
+                return {"type": "http.disconnect"}
             received += len(message.get("body", b""))
             if received > limit:
-                exceeded = True
+                refusal = "size"
                 return {"type": "http.disconnect"}
             return message
 
+        async def refuse() -> None:
+            if refusal == "size":
+                await _too_large(send, limit, name)
+            else:
+                detail = (
+                    f"The request body stopped arriving for {self.idle_seconds:g} seconds; "
+                    "send it again."
+                )
+                await send_detail(send, 408, detail)
+
         async def guarded_send(message: Message) -> None:
             nonlocal started
-            if exceeded:
+            if refusal:
                 if not started:
                     started = True
-                    await _too_large(send, limit, name)
+                    await refuse()
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         await self.app(scope, counting_receive, guarded_send)
-        if exceeded and not started:
-            await _too_large(send, limit, name)
+        if refusal and not started:
+            await refuse()
 
     def _limit(self, path: str) -> tuple[int, str]:
         if path.endswith("/uploads"):

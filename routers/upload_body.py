@@ -7,7 +7,7 @@ import anyio
 from fastapi import HTTPException, Request, status
 from starlette.datastructures import UploadFile
 
-from services.incoming import IncomingFile
+from services.incoming import IncomingFile, Spool
 
 OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone")
 FILE_FIELDS = ("files", "file")
@@ -54,19 +54,19 @@ OPENAPI_BODY: dict[str, Any] = {
 
 
 async def receive_files(
-    request: Request, max_bytes: int
+    request: Request, spool: Spool
 ) -> tuple[list[IncomingFile], dict[str, str]]:
     """The spooled files and the raw option values (threshold_kwh, meter_id, timezone)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "multipart/form-data":
-        return await _multipart(request, max_bytes)
+        return await _multipart(request, spool)
     if media_type in RAW_TYPES:
-        incoming = await _spool(request.query_params.get("filename"), request.stream(), max_bytes)
+        incoming = await _spool(request.query_params.get("filename"), request.stream(), spool)
         return [incoming], _given_options(request.query_params)
     raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_TYPE)
 
 
-async def _multipart(request: Request, max_bytes: int) -> tuple[list[IncomingFile], dict[str, str]]:
+async def _multipart(request: Request, spool: Spool) -> tuple[list[IncomingFile], dict[str, str]]:
     async with request.form(max_files=MAX_FILES, max_fields=100) as form:
         parts = [part for name in FILE_FIELDS for part in form.getlist(name)]
         files = [part for part in parts if isinstance(part, UploadFile)]
@@ -76,7 +76,7 @@ async def _multipart(request: Request, max_bytes: int) -> tuple[list[IncomingFil
         spooled: list[IncomingFile] = []
         try:
             for part in files:
-                spooled.append(await _spool(part.filename, _chunks(part), max_bytes))
+                spooled.append(await _spool(part.filename, _chunks(part), spool))
         except BaseException:
             for incoming in spooled:
                 incoming.discard()
@@ -98,10 +98,8 @@ async def _chunks(part: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def _spool(
-    filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int
-) -> IncomingFile:
-    incoming = await anyio.to_thread.run_sync(IncomingFile, filename, max_bytes)
+async def _spool(filename: str | None, chunks: AsyncIterator[bytes], spool: Spool) -> IncomingFile:
+    incoming = await anyio.to_thread.run_sync(spool.receive, filename)
     try:
         async for chunk in chunks:
             await anyio.to_thread.run_sync(incoming.write, chunk)

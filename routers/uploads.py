@@ -26,8 +26,7 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         responses={202: {"model": UploadReports, "description": "Processing continues"}},
     )
     async def upload(request: Request, app: App, services: ServicesDep) -> Any:
-        settings = request.app.state.settings
-        files, raw_options = await receive_files(request, settings.max_upload_bytes)
+        files, raw_options = await receive_files(request, services.spool)
         try:
             options = validated(UploadOptions, raw_options)
         except BaseException:

@@ -6,7 +6,8 @@ from pydantic import BaseModel
 
 from services.clock import new_id, now_text
 from services.errors import NotFound
-from storage.ports import ApiKeys, Applications
+from services.purges import ApplicationPurge
+from storage.ports import Applications
 from storage.records import Application, User
 
 __all__ = ["Application", "ApplicationChanges", "ApplicationDraft", "ApplicationService"]
@@ -42,11 +43,11 @@ class ApplicationService:
     def __init__(
         self,
         applications: Applications,
-        api_keys: ApiKeys,
+        purge: ApplicationPurge,
         on_change: Callable[[str], None],
     ) -> None:
         self._applications = applications
-        self._api_keys = api_keys
+        self._purge = purge
         # Called with the id of an application that changed or is gone, for cached copies.
         self._on_change = on_change
 
@@ -84,10 +85,10 @@ class ApplicationService:
         return self.replace(app, draft)
 
     def delete(self, app: Application) -> None:
-        """Remove the application; its keys stop working at once on this instance."""
+        """Remove the application at once (its keys stop working); its data in the background."""
         self._applications.delete(app.id)
-        self._api_keys.delete_for_app(app.id)
         self._on_change(app.id)
+        self._purge.start(app.id)
 
     def _save(self, app: Application) -> Application:
         saved = app.model_copy(update={"updated_at": now_text()})

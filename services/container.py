@@ -8,7 +8,9 @@ from services.api_keys import ApiKeyService
 from services.applications import ApplicationService
 from services.cursors import CursorSeal
 from services.health import HealthService
+from services.incoming import Spool
 from services.ingestion import IngestionService
+from services.purges import ApplicationPurge
 from services.sign_in_throttle import SignInThrottle
 from services.usage import UsageService
 from settings import Settings
@@ -24,6 +26,8 @@ class Services:
     usage: UsageService
     alerts: AlertService
     health: HealthService
+    purge: ApplicationPurge
+    spool: Spool
 
 
 def build_services(settings: Settings, storage: Storage) -> Services:
@@ -32,6 +36,14 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         storage.api_keys, storage.applications, pepper, settings.key_cache_seconds
     )
     cursors = CursorSeal(jwt_secret)
+    purge = ApplicationPurge(
+        storage.purges,
+        storage.api_keys,
+        storage.uploads,
+        storage.alerts,
+        storage.objects,
+        storage.readings,
+    )
     alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels, cursors)
     return Services(
         accounts=AccountService(
@@ -41,9 +53,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
             settings.jwt_expire_minutes,
             SignInThrottle(),
         ),
-        applications=ApplicationService(
-            storage.applications, storage.api_keys, on_change=api_keys.forget_app
-        ),
+        applications=ApplicationService(storage.applications, purge, on_change=api_keys.forget_app),
         api_keys=api_keys,
         ingestion=IngestionService(
             storage.uploads,
@@ -57,4 +67,6 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         usage=UsageService(storage.readings, cursors),
         alerts=alerts,
         health=HealthService(storage.lifecycle),
+        purge=purge,
+        spool=Spool(settings.data_dir / "incoming", settings.max_upload_bytes),
     )

@@ -1,6 +1,9 @@
-"""A file being received: spooled to a temporary file while its size and sha256 are counted."""
+"""Files being received: spooled to a folder of their own while their size and sha256 are
+counted, and swept from there when the process that received them died."""
 
 import hashlib
+import logging
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -18,14 +21,49 @@ def safe_filename(name: str | None) -> str:
     return cleaned or DEFAULT_FILENAME
 
 
+logger = logging.getLogger(__name__)
+SUFFIX = ".upload"
+
+
+class Spool:
+    """The folder incoming files are written to; each file's name starts with its process id."""
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+
+    def receive(self, filename: str | None) -> "IncomingFile":
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return IncomingFile(filename, self.max_bytes, self.folder)
+
+    def sweep(self) -> None:
+        """Delete what processes that are gone (a crash, `kill -9`) left behind."""
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            if not _alive(int(path.name.split("-", 1)[0])):
+                path.unlink(missing_ok=True)
+                logger.info(
+                    "removed a file a stopped process was receiving", extra={"file": path.name}
+                )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
 class IncomingFile:
-    def __init__(self, filename: str | None, max_bytes: int) -> None:
+    def __init__(self, filename: str | None, max_bytes: int, folder: Path) -> None:
         self.filename = safe_filename(filename)
         self.size_bytes = 0
         self._max_bytes = max_bytes
         self._digest = hashlib.sha256()
         self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by finish/discard
-            prefix="wattkey-", suffix=".upload", delete=False
+            prefix=f"{os.getpid()}-", suffix=SUFFIX, dir=folder, delete=False
         )
         self.path = Path(self._handle.name)
 

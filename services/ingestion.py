@@ -1,5 +1,6 @@
 """Uploads: keep the raw file durably, then read it into readings and raise its alert."""
 
+import contextlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -70,7 +71,8 @@ class UploadOptions(BaseModel):
 
 
 class _Interrupted(Exception):
-    """The server is stopping; the upload stays unfinished and is resumed on the next start."""
+    """The work stops: the server is stopping (the upload stays unfinished and is resumed on
+    the next start), or its application was deleted (its records go with it)."""
 
 
 class IngestionService:
@@ -161,12 +163,21 @@ class IngestionService:
             ),
         )
         self._objects.put_file(upload.object_key, incoming.path, incoming.sha256)
-        self._uploads.put(upload)
+        try:
+            self._uploads.put(upload)
+        except BaseException:
+            # Never an object without its record: the client sends the file again.
+            with contextlib.suppress(StorageUnavailable):
+                self._objects.delete(upload.object_key)
+            raise
         return upload
 
     def _process_now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
         try:
             report = self._process_or_fail(app, upload, incoming)
+        except _Interrupted:
+            incoming.discard()
+            return upload
         except StorageUnavailable:
             logger.warning(
                 "storage unavailable; the upload continues in the background",
@@ -202,7 +213,7 @@ class IngestionService:
                 "upload left unfinished until the next start", extra={"upload_id": upload.upload_id}
             )
         except _Interrupted:
-            logger.info("upload interrupted by shutdown", extra={"upload_id": upload.upload_id})
+            logger.info("upload processing stopped", extra={"upload_id": upload.upload_id})
         finally:
             if incoming is not None:
                 incoming.discard()
@@ -225,6 +236,7 @@ class IngestionService:
             return failed
 
     def _process(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> Upload:
+        self._go_on(app)
         upload = upload.model_copy(update={"status": "processing"})
         self._uploads.put(upload)
         source: AbstractContextManager[BinaryIO] = (
@@ -235,8 +247,14 @@ class IngestionService:
                 finished = self._read(app, upload, stream)
             except UnreadableFile as error:
                 finished = _failed(upload, str(error))
+        self._go_on(app)
         self._uploads.put(finished)
         return finished
+
+    def _go_on(self, app: Application) -> None:
+        """Raise _Interrupted when the server is stopping or the application is gone."""
+        if self._stopping.is_set() or self._applications.get(app.id) is None:
+            raise _Interrupted
 
     def _read(self, app: Application, upload: Upload, stream: BinaryIO) -> Upload:
         breaches = BreachTracker(upload.threshold_kwh)
@@ -246,8 +264,7 @@ class IngestionService:
         for batch in read_csv(
             stream, meter_id=upload.meter_id, timezone=zone, batch_size=BATCH_ROWS
         ):
-            if self._stopping.is_set():
-                raise _Interrupted
+            self._go_on(app)
             self._readings.put_many(app.id, batch.readings)
             breaches.observe(batch.readings)
             accepted += len(batch.readings)

@@ -73,6 +73,9 @@ class Uploads(Protocol):
     def list_unfinished(self) -> list[Upload]:
         """Uploads of every application still queued or processing, to resume after a crash."""
 
+    def delete_app(self, app_id: str) -> None:
+        """Forget every upload record of the application."""
+
 
 class Readings(Protocol):
     def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
@@ -80,6 +83,9 @@ class Readings(Protocol):
 
     def query(self, query: ReadingQuery) -> Page[Reading]:
         """Oldest first; by timestamp then meter when no meter is given; bounds inclusive."""
+
+    def delete_app(self, app_id: str) -> None:
+        """Delete every reading of the application, in pieces that never block others long."""
 
 
 class Alerts(Protocol):
@@ -95,6 +101,8 @@ class Alerts(Protocol):
 
     def list_with_failed_deliveries(self) -> list[Alert]: ...
 
+    def delete_app(self, app_id: str) -> None: ...
+
 
 class Objects(Protocol):
     def put_file(self, key: str, source: Path, sha256: str) -> None:
@@ -105,6 +113,22 @@ class Objects(Protocol):
 
     def sha256_of(self, key: str) -> str | None:
         """The sha256 kept in the object's metadata; None when the object is missing."""
+
+    def delete(self, key: str) -> None:
+        """Remove the object; nothing happens when it is missing."""
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every object whose key starts with `prefix` (a folder, ending in `/`)."""
+
+
+class Purges(Protocol):
+    """Applications whose data is still being deleted, so that a restart finishes the job."""
+
+    def add(self, app_id: str) -> None: ...
+
+    def remove(self, app_id: str) -> None: ...
+
+    def list(self) -> list[str]: ...
 
 
 class AlertChannel(Protocol):
@@ -133,6 +157,7 @@ class Storage:
     readings: Readings
     alerts: Alerts
     objects: Objects
+    purges: Purges
     alert_channels: Sequence[AlertChannel]
     lifecycle: "Lifecycle"
 

@@ -149,7 +149,16 @@ def new_prefix() -> str:
 
 def resource_names(prefix: str) -> dict[str, str]:
     """Settings field names and values for tables and a bucket of their own."""
-    tables = ("users", "revoked_tokens", "applications", "api_keys", "usage", "uploads", "alerts")
+    tables = (
+        "users",
+        "revoked_tokens",
+        "applications",
+        "api_keys",
+        "usage",
+        "uploads",
+        "alerts",
+        "purges",
+    )
     names = {f"{table}_table": f"{prefix}{table}" for table in tables}
     return {**names, "s3_bucket": f"{prefix}uploads".lower().replace("_", "-")}
 

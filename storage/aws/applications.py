@@ -1,6 +1,6 @@
 """Applications and their API keys in DynamoDB."""
 
-from storage.aws.schema import KEY_HASH_INDEX, OWNER_INDEX
+from storage.aws.schema import KEY_HASH_INDEX, OWNER_INDEX, PENDING_PURGES_INDEX
 from storage.aws.table import DOC, Item, KeyRange, Table, load, load_all
 from storage.records import ApiKey, Application
 
@@ -53,6 +53,21 @@ class DynamoApiKeys:
 
     def delete_for_app(self, app_id: str) -> None:
         self._table.delete_all(self._table.query_all(KeyRange("app_id", app_id)))
+
+
+class DynamoPurges:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def add(self, app_id: str) -> None:
+        self._table.put({**self._table.key(app_id), "pending": {"S": "1"}})
+
+    def remove(self, app_id: str) -> None:
+        self._table.delete(app_id)
+
+    def list(self) -> list[str]:
+        items = self._table.query_all(KeyRange("pending", "1"), PENDING_PURGES_INDEX)
+        return [item["app_id"]["S"] for item in items]
 
 
 def _api_key(item: Item) -> ApiKey:

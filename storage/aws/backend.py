@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from settings import Settings
 from storage.aws.accounts import DynamoRevokedTokens, DynamoUsers
-from storage.aws.applications import DynamoApiKeys, DynamoApplications
+from storage.aws.applications import DynamoApiKeys, DynamoApplications, DynamoPurges
 from storage.aws.errors import GuardedClient, error_code
 from storage.aws.objects import S3Objects
 from storage.aws.readings import DynamoReadings
@@ -141,6 +141,7 @@ def open_aws_storage(settings: Settings) -> Storage:
         readings=DynamoReadings(table(schema.usage), pool),
         alerts=DynamoAlerts(table(schema.alerts)),
         objects=objects,
+        purges=DynamoPurges(table(schema.purges)),
         alert_channels=(
             LogChannel(),
             email_channel(clients.ses, settings.alert_from_email),

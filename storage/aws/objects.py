@@ -67,6 +67,21 @@ class S3Objects:
         sha256: str | None = head.get("Metadata", {}).get("sha256")
         return sha256
 
+    def delete(self, key: str) -> None:
+        self._s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def delete_prefix(self, prefix: str) -> None:
+        # By hand, not with a paginator: only direct calls go through the guarded client.
+        listing: dict[str, object] = {"Bucket": self.bucket, "Prefix": prefix}
+        while True:
+            page = self._s3.list_objects_v2(**listing)
+            keys = [{"Key": found["Key"]} for found in page.get("Contents", [])]
+            if keys:  # at most 1,000 a page, as many as DeleteObjects takes
+                self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+            if not page.get("IsTruncated"):
+                return
+            listing["ContinuationToken"] = page["NextContinuationToken"]
+
 
 def _is_missing(error: ClientError) -> bool:
     return error_code(error) in MISSING_CODES

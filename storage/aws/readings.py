@@ -55,6 +55,9 @@ class DynamoReadings:
         )
         return Page(items=[_reading(item) for item in items], next_cursor=next_cursor)
 
+    def delete_app(self, app_id: str) -> None:
+        self._table.delete_matching(KeyRange("app_id", app_id), USAGE_BY_TIME_INDEX, self._pool)
+
 
 def _keys(app_id: str, meter_id: str, timestamp: str) -> Item:
     """The table's and the index's key attributes of one reading."""

@@ -16,6 +16,7 @@ KEY_HASH_INDEX = "key_hash-index"
 USAGE_BY_TIME_INDEX = "app_id-ts_meter-index"
 UNFINISHED_INDEX = "unfinished-index"
 FAILED_DELIVERIES_INDEX = "failed_deliveries-index"
+PENDING_PURGES_INDEX = "pending-index"
 
 PROVISIONED_THROUGHPUT = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
 ACTIVE_TIMEOUT_SECONDS = 120.0
@@ -89,6 +90,7 @@ class Schema:
     usage: TableDefinition
     uploads: TableDefinition
     alerts: TableDefinition
+    purges: TableDefinition
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Schema":
@@ -122,6 +124,10 @@ class Schema:
                 settings.alerts_table,
                 ("app_id", "alert_id"),
                 (Index(FAILED_DELIVERIES_INDEX, ("failed_deliveries",)),),
+            ),
+            # Every item is pending; the index on one constant lists them without a Scan.
+            purges=TableDefinition(
+                settings.purges_table, ("app_id",), (Index(PENDING_PURGES_INDEX, ("pending",)),)
             ),
         )
 

@@ -120,9 +120,32 @@ class Table:
     def delete(self, *key: str) -> None:
         self._client.delete_item(TableName=self.name, Key=self.key(*key))
 
-    def delete_all(self, items: Sequence[Item]) -> None:
+    def delete_all(self, items: Sequence[Item], pool: Executor | None = None) -> None:
         keys = [{name: item[name] for name in self.keys} for item in items]
-        self.write_all([{"DeleteRequest": {"Key": key}} for key in keys])
+        self.write_all([{"DeleteRequest": {"Key": key}} for key in keys], pool)
+
+    def delete_matching(
+        self, where: KeyRange, index: str | None = None, pool: Executor | None = None
+    ) -> None:
+        """Delete every item in `where`, one page of keys at a time (an index holds the
+        table's keys too)."""
+        names = {f"#k{n}": key for n, key in enumerate(self.keys)}
+        start: Item | None = None
+        while True:
+            response = self._query(
+                where,
+                index,
+                ExclusiveStartKey=start,
+                ProjectionExpression=", ".join(names),
+                ExpressionAttributeNames={
+                    **where.expression()["ExpressionAttributeNames"],
+                    **names,
+                },
+            )
+            self.delete_all(response["Items"], pool)
+            start = response.get("LastEvaluatedKey")
+            if start is None:
+                return
 
     def first(self, where: KeyRange, index: str | None = None) -> Item | None:
         items = self._query(where, index, Limit=1)["Items"]

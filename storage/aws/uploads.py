@@ -44,6 +44,9 @@ class _NewestFirst(Generic[M]):
         )
         return Page(items=load_all(self._model, items), next_cursor=next_cursor)
 
+    def delete_app(self, app_id: str) -> None:
+        self._table.delete_matching(KeyRange(self._table.keys[0], app_id))
+
     def flagged(self) -> list[M]:
         items = self._table.query_all(KeyRange(self._flag, FLAGGED), self._flag_index)
         return load_all(self._model, items)
@@ -69,6 +72,9 @@ class DynamoUploads:
     def list_unfinished(self) -> list[Upload]:
         return self._records.flagged()
 
+    def delete_app(self, app_id: str) -> None:
+        self._records.delete_app(app_id)
+
 
 class DynamoAlerts:
     def __init__(self, table: Table) -> None:
@@ -90,3 +96,6 @@ class DynamoAlerts:
 
     def list_with_failed_deliveries(self) -> list[Alert]:
         return self._records.flagged()
+
+    def delete_app(self, app_id: str) -> None:
+        self._records.delete_app(app_id)

@@ -78,3 +78,20 @@ class SqliteApiKeys:
                 (f"$.{field}", value, app_id, key_id),
             )
         return cursor.rowcount > 0
+
+
+class SqlitePurges:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def add(self, app_id: str) -> None:
+        with self._db.writing() as connection:
+            connection.execute("INSERT OR IGNORE INTO purges (app_id) VALUES (?)", (app_id,))
+
+    def remove(self, app_id: str) -> None:
+        with self._db.writing() as connection:
+            connection.execute("DELETE FROM purges WHERE app_id = ?", (app_id,))
+
+    def list(self) -> list[str]:
+        with self._db.reading() as connection:
+            return [app_id for (app_id,) in connection.execute("SELECT app_id FROM purges")]

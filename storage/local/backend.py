@@ -7,7 +7,7 @@ from storage.channels.skipped import SkippedChannel
 from storage.channels.targets import email_targets, sns_targets
 from storage.errors import StorageUnavailable
 from storage.local.accounts import SqliteRevokedTokens, SqliteUsers
-from storage.local.applications import SqliteApiKeys, SqliteApplications
+from storage.local.applications import SqliteApiKeys, SqliteApplications, SqlitePurges
 from storage.local.database import Database
 from storage.local.objects import FolderObjects
 from storage.local.readings import SqliteReadings
@@ -55,6 +55,7 @@ def open_local_storage(data_dir: Path) -> Storage:
         readings=SqliteReadings(database),
         alerts=SqliteAlerts(database),
         objects=objects,
+        purges=SqlitePurges(database),
         alert_channels=(
             LogChannel(),
             SkippedChannel("email", email_targets, cloud_only("email")),

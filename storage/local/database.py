@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS alerts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_to_retry ON alerts (failed_deliveries)
     WHERE failed_deliveries = 1;
+CREATE TABLE IF NOT EXISTS purges (
+    app_id TEXT PRIMARY KEY
+);
 """
 
 
@@ -69,6 +72,9 @@ class Database:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # One writer at a time in this process: threads queue here instead of meeting
+        # SQLite's busy timeout; other processes (more workers) still wait on busy_timeout.
+        self._writer = threading.Lock()
 
     def create_schema(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +96,7 @@ class Database:
         from any connection, fsyncs the log and with it every commit before it: bulk writes
         use it when a durable commit always follows (readings, then their upload's record).
         """
-        with self.reading() as connection:
+        with self._writer, self.reading() as connection:
             if not durable:
                 connection.execute("PRAGMA synchronous=NORMAL")
             try:
@@ -123,7 +129,7 @@ class Database:
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
-        connection.execute("PRAGMA busy_timeout=10000")
+        connection.execute("PRAGMA busy_timeout=60000")
         with self._lock:
             self._opened.append(connection)
         return connection

@@ -43,6 +43,17 @@ class FolderObjects:
         sha256: str = metadata["sha256"]
         return sha256
 
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        try:
+            path.unlink(missing_ok=True)
+            _metadata_path(path).unlink(missing_ok=True)
+        except OSError as error:
+            raise StorageUnavailable(f"object folder: {error.strerror}") from error
+
+    def delete_prefix(self, prefix: str) -> None:
+        shutil.rmtree(self._path(prefix), ignore_errors=True)
+
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root.resolve()):

@@ -9,6 +9,12 @@ from storage.cursors import decode_cursor, encode_cursor
 from storage.local.database import Database
 from storage.records import Page, Reading, ReadingQuery
 
+DELETE_CHUNK = 20_000
+# Deletes in chunks, each its own short transaction, so uploads of others never wait long.
+DELETE_SOME = (
+    "DELETE FROM readings WHERE app_id = ? AND (meter_id, timestamp) IN"
+    " (SELECT meter_id, timestamp FROM readings WHERE app_id = ? LIMIT ?)"
+)
 UPSERT = (
     "INSERT INTO readings (app_id, meter_id, timestamp, kwh) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (app_id, meter_id, timestamp) DO UPDATE SET kwh = excluded.kwh"
@@ -52,3 +58,10 @@ class SqliteReadings:
         if len(rows) > limit:
             next_cursor = encode_cursor([items[-1].timestamp, items[-1].meter_id])
         return Page(items=items, next_cursor=next_cursor)
+
+    def delete_app(self, app_id: str) -> None:
+        while True:
+            with self._db.writing() as connection:
+                deleted = connection.execute(DELETE_SOME, (app_id, app_id, DELETE_CHUNK)).rowcount
+            if deleted < DELETE_CHUNK:
+                return

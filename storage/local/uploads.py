@@ -35,6 +35,9 @@ class SqliteUploads:
             rows = connection.execute("SELECT doc FROM uploads WHERE unfinished = 1").fetchall()
         return [Upload.model_validate_json(doc) for (doc,) in rows]
 
+    def delete_app(self, app_id: str) -> None:
+        _delete_app(self._db, "uploads", app_id)
+
 
 class SqliteAlerts:
     def __init__(self, database: Database) -> None:
@@ -84,6 +87,15 @@ class SqliteAlerts:
                 "SELECT doc FROM alerts WHERE failed_deliveries = 1"
             ).fetchall()
         return [Alert.model_validate_json(doc) for (doc,) in rows]
+
+    def delete_app(self, app_id: str) -> None:
+        _delete_app(self._db, "alerts", app_id)
+
+
+def _delete_app(db: Database, table: str, app_id: str) -> None:
+    """Every record of an application; table names are constants."""
+    with db.writing() as connection:
+        connection.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))  # noqa: S608
 
 
 def _newest_first(

@@ -258,6 +258,51 @@ def test_objects_keep_bytes_and_sha256(storage: Storage, tmp_path: Path) -> None
     assert storage.objects.sha256_of("uploads/app-1/missing/x.csv") is None
 
 
+def test_objects_are_deleted_one_by_one_and_by_folder(storage: Storage, tmp_path: Path) -> None:
+    source = tmp_path / "source.csv"
+    source.write_bytes(b"x")
+    keys = [f"uploads/app-{app}/up_{n}/f.csv" for app in (1, 2) for n in range(3)]
+    for key in keys:
+        storage.objects.put_file(key, source, "ab" * 32)
+    storage.objects.delete(keys[0])
+    storage.objects.delete(keys[0])
+    storage.objects.delete_prefix("uploads/app-2/")
+    storage.objects.delete_prefix("uploads/app-9/")
+    assert [storage.objects.sha256_of(key) is not None for key in keys] == [
+        False, True, True, False, False, False,
+    ]  # fmt: skip
+
+
+def test_an_applications_records_and_readings_are_deleted_and_nobody_elses(
+    storage: Storage,
+) -> None:
+    for app_id in ("app-1", "app-2"):
+        storage.uploads.put(upload(app_id, "up_0001"))
+        storage.alerts.add(alert(app_id, "al_0001"))
+        storage.readings.put_many(
+            app_id,
+            [Reading(f"m{n % 3}", f"2025-01-01T0{n // 60}:{n % 60:02d}:00Z", n) for n in range(90)],
+        )
+    for store in (storage.uploads, storage.alerts, storage.readings):
+        store.delete_app("app-1")
+    assert storage.uploads.get("app-1", "up_0001") is None
+    assert storage.alerts.get("app-1", "al_0001") is None
+    assert storage.readings.query(ReadingQuery("app-1")).items == []
+    assert storage.uploads.get("app-2", "up_0001") is not None
+    assert storage.alerts.get("app-2", "al_0001") is not None
+    assert len(storage.readings.query(ReadingQuery("app-2", limit=1000)).items) == 90
+
+
+def test_purges_are_listed_until_removed(storage: Storage) -> None:
+    storage.purges.add("app-1")
+    storage.purges.add("app-2")
+    storage.purges.add("app-1")
+    assert sorted(storage.purges.list()) == ["app-1", "app-2"]
+    storage.purges.remove("app-1")
+    storage.purges.remove("app-9")
+    assert storage.purges.list() == ["app-2"]
+
+
 def test_alert_channels_name_their_targets(storage: Storage) -> None:
     app = application("owner").model_copy(
         update={

@@ -1,5 +1,6 @@
 """What an end-to-end test needs to know of the backend behind the server it talks to."""
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +34,61 @@ def stored_object(server: ServerProcess, key: str) -> tuple[bytes, str | None]:
     path = Path(server.env["DATA_DIR"]) / "objects" / key
     metadata = path.with_name(path.name + ".metadata.json").read_text()
     return path.read_bytes(), metadata.split('"sha256": "')[1].split('"')[0]
+
+
+def stored_counts(server: ServerProcess, app_id: str) -> dict[str, int]:
+    """What storage still holds of an application, read behind the server's back."""
+    if server.env["STORAGE_BACKEND"] == "aws":
+        return _aws_counts(server.env, app_id)
+    return _local_counts(Path(server.env["DATA_DIR"]), app_id)
+
+
+def _local_counts(data_dir: Path, app_id: str) -> dict[str, int]:
+    with sqlite3.connect(data_dir / "wattkey.sqlite3") as database:
+        counts = {
+            table: database.execute(
+                f"SELECT count(*) FROM {table} WHERE app_id = ?",
+                (app_id,),
+            ).fetchone()[0]
+            for table in ("readings", "uploads", "alerts", "api_keys", "purges")
+        }
+    folder = data_dir / "objects" / "uploads" / app_id
+    try:
+        counts["objects"] = sum(1 for path in folder.rglob("*") if path.is_file())
+    except FileNotFoundError:  # deleted while being counted
+        counts["objects"] = 0
+    return counts
+
+
+def _aws_counts(env: dict[str, str], app_id: str) -> dict[str, int]:
+    dynamodb = aws_client(env, "dynamodb")
+
+    def count(table: str, index: str | None = None) -> int:
+        request: dict[str, Any] = {
+            "TableName": env[table],
+            "KeyConditionExpression": "app_id = :a",
+            "ExpressionAttributeValues": {":a": {"S": app_id}},
+            "Select": "COUNT",
+        }
+        if index:
+            request["IndexName"] = index
+        total = 0
+        while True:
+            page = dynamodb.query(**request)
+            total += int(page["Count"])
+            if "LastEvaluatedKey" not in page:
+                return total
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    purge = dynamodb.get_item(TableName=env["PURGES_TABLE"], Key={"app_id": {"S": app_id}})
+    listing = aws_client(env, "s3").list_objects_v2(
+        Bucket=env["S3_BUCKET"], Prefix=f"uploads/{app_id}/"
+    )
+    return {
+        "readings": count("USAGE_TABLE", "app_id-ts_meter-index"),
+        "uploads": count("UPLOADS_TABLE"),
+        "alerts": count("ALERTS_TABLE"),
+        "api_keys": count("API_KEYS_TABLE"),
+        "purges": int("Item" in purge),
+        "objects": listing.get("KeyCount", 0),
+    }

@@ -1,10 +1,12 @@
 """The server process as its operator meets it: startup lines, a busy port, log formats, 500s."""
 
 import json
+import os
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -86,3 +88,50 @@ def test_a_corrupt_record_is_a_logged_500_with_request_id_and_cors(tmp_path: Pat
         line.get("request_id") == "corrupt-1" and line["message"] == "unexpected error"
         for line in logged
     )
+
+
+def test_files_a_killed_process_was_receiving_are_swept_at_start(tmp_path: Path) -> None:
+    incoming = tmp_path / "data" / "incoming"
+    incoming.mkdir(parents=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    left_behind = incoming / f"{int(dead.stdout)}-abc.upload"
+    left_behind.write_bytes(b"half a file")
+    still_receiving = incoming / f"{os.getpid()}-def.upload"
+    still_receiving.write_bytes(b"being received")
+    server = ServerProcess(env=local_env(tmp_path / "data"), log_path=tmp_path / "log").start()
+    server.stop()
+    assert not left_behind.exists()
+    assert still_receiving.exists()
+
+
+def test_a_body_that_never_arrives_is_refused_in_time(tmp_path: Path) -> None:
+    env = {**local_env(tmp_path / "data"), "REQUEST_BODY_TIMEOUT_SECONDS": "1"}
+    server = ServerProcess(env=env, log_path=tmp_path / "log").start()
+    try:
+        operator = Operator.register(server.url)
+        key = operator.create_key(operator.create_app()["id"])
+        for path, media_type in (("/auth/register", "application/json"), ("/uploads", "text/csv")):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+                client.sendall(
+                    f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {media_type}\r\n"
+                    f"X-API-Key: {key}\r\nContent-Length: 100\r\n\r\nhalf".encode()
+                )
+                started = time.monotonic()
+                answer = _whole_answer(client)
+            assert time.monotonic() - started < 8
+            assert answer.startswith("HTTP/1.1 408 "), answer
+            assert "stopped arriving for 1 seconds" in answer
+    finally:
+        server.stop()
+
+
+def _whole_answer(client: socket.socket) -> str:
+    received = b""
+    while b"\r\n\r\n" not in received or not received.rstrip().endswith(b"}"):
+        chunk = client.recv(4096)
+        if not chunk:
+            break
+        received += chunk
+    return received.decode()

@@ -126,3 +126,13 @@ def test_a_date_alone_as_end_covers_that_whole_day(tenant: Tenant) -> None:
     assert [item["kwh"] for item in day["items"]] == [1.0, 2.0]
     to_the_second = tenant.machine.get("/usage", params={"end": "2025-01-02T00:00:00Z"}).json()
     assert [item["kwh"] for item in to_the_second["items"]] == [1.0]
+
+
+def test_a_changed_threshold_applies_to_the_next_upload_at_once(tenant: Tenant) -> None:
+    app_id = tenant.app["id"]
+    assert tenant.operator.client.patch(f"/app/{app_id}", json={"threshold_kwh": 5}).is_success
+    first = upload(tenant, b"meter_id,timestamp,kwh\nm,2025-03-01T00:00:00Z,6\n")
+    assert first["alert_id"]
+    assert tenant.operator.client.patch(f"/app/{app_id}", json={"threshold_kwh": 10}).is_success
+    second = upload(tenant, b"meter_id,timestamp,kwh\nm,2025-03-01T01:00:00Z,6\n")
+    assert second["alert_id"] is None
