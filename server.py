@@ -20,7 +20,7 @@ from logging_config import configure_logging
 from routers import alerts, api_keys, applications, auth, health, uploads, usage
 from routers.body_limit import BodyLimitMiddleware
 from routers.deps import get_api_key_application, get_owned_application
-from routers.errors import UnexpectedErrorMiddleware, install_error_handlers
+from routers.errors import UnexpectedErrorMiddleware, documented, install_error_handlers
 from routers.password_work import create_limiter
 from routers.request_log import RequestLogMiddleware
 from services.container import Services, build_services
@@ -55,7 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (auth.router, applications.router, api_keys.router):
         app.include_router(router)
     for module in APPLICATION_ROUTES:
-        app.include_router(module.routes(get_owned_application, "console"), prefix="/app/{app_id}")
+        app.include_router(
+            module.routes(get_owned_application, "console"),
+            prefix="/app/{app_id}",
+            responses=documented(404),
+        )
     # Added innermost first: the request log and CORS headers wrap every answer, 500s too.
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(

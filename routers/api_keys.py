@@ -6,10 +6,11 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field, field_validator
 
 from routers.deps import CurrentApiKey, OwnedApplication, ServicesDep
+from routers.errors import documented
 from services.api_keys import ApiKey, is_active
 
-router = APIRouter(tags=["api keys"])
-key_holder_router = APIRouter(tags=["machine clients"])
+router = APIRouter(tags=["api keys"], responses=documented(401, 404, 422, 503))
+key_holder_router = APIRouter(tags=["machine clients"], responses=documented(401, 503))
 
 
 class KeyRequest(BaseModel):
@@ -66,7 +67,9 @@ class Greeting(BaseModel):
     key_name: str
 
 
-@router.post("/app/{app_id}/api-key", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/app/{app_id}/api-key", status_code=status.HTTP_201_CREATED, responses=documented(408, 413)
+)
 def issue_key(
     app: OwnedApplication, services: ServicesDep, body: KeyRequest | None = None
 ) -> IssuedKey:

@@ -3,13 +3,15 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
-from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field
 
 from routers.deps import CurrentOperator, OwnedApplication, ServicesDep
+from routers.errors import documented
 from services.applications import Application, ApplicationChanges, ApplicationDraft
 from services.thresholds import Threshold
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(tags=["applications"], responses=documented(401, 422, 503))
+WITH_BODY = documented(408, 413)
 
 SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
 Text = Annotated[str, Field(min_length=1, max_length=256)]
@@ -17,7 +19,8 @@ AlertEmails = Annotated[list[EmailStr] | None, Field(max_length=50)]
 TopicArn = Annotated[str | None, Field(pattern=SNS_TOPIC_ARN)]
 
 
-def _aliases(*names: str) -> Any:
+def _optional(*names: str) -> Any:
+    """Not required, but never null: without it the field keeps its value."""
     return Field(default=None, validation_alias=AliasChoices(*names))
 
 
@@ -26,20 +29,13 @@ class ApplicationFields(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    App_name: Text | None = _aliases("App_name", "app_name", "name")
-    Application: Text | None = _aliases("Application", "application", "application_id")
-    Email: EmailStr | None = _aliases("Email", "email")
-    Domain: Text | None = _aliases("Domain", "domain")
+    App_name: Text = _optional("App_name", "app_name", "name")
+    Application: Text = _optional("Application", "application", "application_id")
+    Email: EmailStr = _optional("Email", "email")
+    Domain: Text = _optional("Domain", "domain")
     threshold_kwh: Threshold | None = None
     alert_emails: AlertEmails = None
     alert_sns_topic_arn: TopicArn = None
-
-    @model_validator(mode="after")
-    def _required_not_null(self) -> "ApplicationFields":
-        for name in ("App_name", "Application", "Email", "Domain"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
-        return self
 
     def changes(self) -> ApplicationChanges:
         renamed = {
@@ -93,7 +89,7 @@ class ApplicationOut(BaseModel):
         return cls.model_validate(app.model_dump())
 
 
-@router.post("/app", status_code=status.HTTP_201_CREATED)
+@router.post("/app", status_code=status.HTTP_201_CREATED, responses=WITH_BODY)
 def create_application(
     body: ApplicationBody, operator: CurrentOperator, services: ServicesDep
 ) -> ApplicationOut:
@@ -105,26 +101,30 @@ def list_applications(operator: CurrentOperator, services: ServicesDep) -> list[
     return [ApplicationOut.of(app) for app in services.applications.list(operator)]
 
 
-@router.get("/app/{app_id}")
+@router.get("/app/{app_id}", responses=documented(404))
 def get_application(app: OwnedApplication) -> ApplicationOut:
     return ApplicationOut.of(app)
 
 
-@router.put("/app/{app_id}")
+@router.put("/app/{app_id}", responses=documented(404, 408, 413))
 def replace_application(
     app: OwnedApplication, body: ApplicationBody, services: ServicesDep
 ) -> ApplicationOut:
     return ApplicationOut.of(services.applications.replace(app, body.draft()))
 
 
-@router.patch("/app/{app_id}", summary="Change some fields of an application")
+@router.patch(
+    "/app/{app_id}",
+    responses=documented(404, 408, 413),
+    summary="Change some fields of an application",
+)
 def change_application(
     app: OwnedApplication, body: ApplicationFields, services: ServicesDep
 ) -> ApplicationOut:
     return ApplicationOut.of(services.applications.change(app, body.changes()))
 
 
-@router.delete("/app/{app_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/app/{app_id}", status_code=status.HTTP_204_NO_CONTENT, responses=documented(404))
 def delete_application(app: OwnedApplication, services: ServicesDep) -> Response:
     services.applications.delete(app)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, EmailStr, Field
 
 from routers.deps import AccessToken, CurrentOperator, ServicesDep
-from routers.errors import validated
+from routers.errors import documented, validated
 from routers.password_work import run_password_work
 from services.accounts import IssuedToken
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(503))
+SIGN_IN_ERRORS = documented(401, 408, 413, 415, 422, 429)
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 SIGN_IN_TYPES = (
@@ -26,8 +27,8 @@ class Credentials(BaseModel):
 
 
 class SignIn(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=1024)
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
 
 
 class Registered(BaseModel):
@@ -63,8 +64,13 @@ SIGN_IN_BODY: dict[str, Any] = {
                     "type": "object",
                     "required": ["username", "password"],
                     "properties": {
-                        "username": {"type": "string", "description": "The email"},
-                        "password": {"type": "string"},
+                        "username": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 320,
+                            "description": "The email",
+                        },
+                        "password": {"type": "string", "minLength": 1, "maxLength": 1024},
                         "grant_type": {"type": "string", "enum": ["password"]},
                     },
                 }
@@ -102,7 +108,9 @@ async def read_sign_in(request: Request) -> SignIn:
 SignInBody = Annotated[SignIn, Depends(read_sign_in)]
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register", status_code=status.HTTP_201_CREATED, responses=documented(408, 409, 413, 422)
+)
 async def register(body: Credentials, request: Request, services: ServicesDep) -> Registered:
     user, issued = await run_password_work(
         request, services.accounts.register, body.email, body.password
@@ -110,8 +118,18 @@ async def register(body: Credentials, request: Request, services: ServicesDep) -
     return Registered(user_id=user.user_id, email=user.email, access_token=issued.access_token)
 
 
-@router.post("/login", openapi_extra=SIGN_IN_BODY, summary="Sign in (JSON or password form)")
-@router.post("/token", openapi_extra=SIGN_IN_BODY, summary="Sign in, for Swagger's Authorize")
+@router.post(
+    "/login",
+    openapi_extra=SIGN_IN_BODY,
+    responses=SIGN_IN_ERRORS,
+    summary="Sign in (JSON or password form)",
+)
+@router.post(
+    "/token",
+    openapi_extra=SIGN_IN_BODY,
+    responses=SIGN_IN_ERRORS,
+    summary="Sign in, for Swagger's Authorize",
+)
 async def login(body: SignInBody, request: Request, services: ServicesDep) -> Token:
     client = request.client.host if request.client else "unknown"
     issued = await run_password_work(
@@ -120,12 +138,12 @@ async def login(body: SignInBody, request: Request, services: ServicesDep) -> To
     return Token.of(issued)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=documented(401))
 def logout(token: AccessToken, services: ServicesDep) -> Response:
     services.accounts.logout(token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me")
+@router.get("/me", responses=documented(401))
 def me(operator: CurrentOperator) -> Me:
     return Me(user_id=operator.user_id, email=operator.email, created_at=operator.created_at)

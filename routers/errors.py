@@ -2,13 +2,15 @@
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,10 +39,39 @@ SERVICE_STATUS: dict[type[ServiceError], int] = {
 UNAVAILABLE = "A storage dependency is unavailable; retry in a few seconds."
 BAD_CURSOR = "The cursor is not one this API returned; start again without it."
 UNEXPECTED = "Something went wrong on our side; it has been logged with this request's id."
+# What FastAPI says (as a 400) of a body it cannot even decode, such as bytes that are not UTF-8.
+UNPARSABLE_BODY = "There was an error parsing the body"
+NOT_JSON_TEXT = "The request body is not valid JSON: it is not UTF-8 text."
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class ErrorBody(BaseModel):
+    """Every error answer."""
+
+    detail: str = Field(description="A sentence saying what went wrong and what to do")
+
+
+MEANINGS = {
+    400: "A cursor this API did not hand out",
+    401: "Missing, wrong, expired or revoked credentials",
+    404: "Nothing the caller may see has this id",
+    408: "The request body stopped arriving",
+    409: "It exists already",
+    413: "The request body is over its limit",
+    415: "A body of a media type this route does not read",
+    422: "A parameter or the body is not what the route takes",
+    429: "Over a limit; see Retry-After",
+    503: "A dependency is unavailable or busy; see Retry-After",
+}
+
+
+def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, each with the ErrorBody schema."""
+    return {code: {"model": ErrorBody, "description": MEANINGS[code]} for code in codes}
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StorageUnavailable, _unavailable)
@@ -68,6 +99,26 @@ def describe_validation(error: RequestValidationError) -> str:
         where = ".".join(str(part) for part in item["loc"] if part not in ("body", "query", "path"))
         problems.append(f"{where}: {item['msg']}" if where else str(item["msg"]))
     return "; ".join(problems) + "."
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        headers["Allow"] = ", ".join(_methods_of(request))
+    if error.status_code == status.HTTP_400_BAD_REQUEST and error.detail == UNPARSABLE_BODY:
+        return JSONResponse({"detail": NOT_JSON_TEXT}, status_code=422)
+    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+
+
+def _methods_of(request: Request) -> list[str]:
+    """Every method the API documents for the request's path, not only one route's."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods.update(method.upper() for method in operations)
+    return sorted(methods)
 
 
 async def _service_error(request: Request, error: Exception) -> JSONResponse:

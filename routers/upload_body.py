@@ -7,7 +7,9 @@ import anyio
 from fastapi import HTTPException, Request, status
 from starlette.datastructures import UploadFile
 
+from routers.errors import validated
 from services.incoming import IncomingFile, Spool
+from services.ingestion import UploadOptions
 
 OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone")
 FILE_FIELDS = ("files", "file")
@@ -30,7 +32,11 @@ OPENAPI_BODY: dict[str, Any] = {
                     "type": "object",
                     "required": ["files"],
                     "properties": {
-                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "files": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "string", "format": "binary"},
+                        },
                         "threshold_kwh": {"type": "number"},
                         "meter_id": {"type": "string"},
                         "timezone": {"type": "string", "example": "Europe/London"},
@@ -45,34 +51,45 @@ OPENAPI_BODY: dict[str, Any] = {
             "name": name,
             "in": "query",
             "required": False,
-            "schema": {"type": "string"},
-            "description": "Raw text/csv bodies only: the same as the multipart field.",
+            "schema": {"type": kind},
+            "description": "The same as the multipart field, which wins when both are given.",
         }
-        for name in (*OPTION_NAMES, "filename")
+        for name, kind in (
+            ("threshold_kwh", "number"),
+            ("meter_id", "string"),
+            ("timezone", "string"),
+            ("filename", "string"),
+        )
     ],
 }
 
 
-async def receive_files(
-    request: Request, spool: Spool
-) -> tuple[list[IncomingFile], dict[str, str]]:
-    """The spooled files and the raw option values (threshold_kwh, meter_id, timezone)."""
+async def receive_files(request: Request, spool: Spool) -> tuple[list[IncomingFile], UploadOptions]:
+    """The spooled files and their options; options are checked before any file is kept.
+
+    Options come as query parameters, or as form fields of a multipart body, which win; what
+    the query string holds is checked either way.
+    """
+    query = _given_options(request.query_params)
+    validated(UploadOptions, query)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "multipart/form-data":
-        return await _multipart(request, spool)
+        return await _multipart(request, spool, query)
     if media_type in RAW_TYPES:
         incoming = await _spool(request.query_params.get("filename"), request.stream(), spool)
-        return [incoming], _given_options(request.query_params)
+        return [incoming], validated(UploadOptions, query)
     raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_TYPE)
 
 
-async def _multipart(request: Request, spool: Spool) -> tuple[list[IncomingFile], dict[str, str]]:
+async def _multipart(
+    request: Request, spool: Spool, query: dict[str, str]
+) -> tuple[list[IncomingFile], UploadOptions]:
     async with request.form(max_files=MAX_FILES, max_fields=100) as form:
         parts = [part for name in FILE_FIELDS for part in form.getlist(name)]
         files = [part for part in parts if isinstance(part, UploadFile)]
         if not files:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NO_FILES)
-        options = _given_options(form)
+        options = validated(UploadOptions, {**query, **_given_options(form)})
         spooled: list[IncomingFile] = []
         try:
             for part in files:

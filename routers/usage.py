@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from routers.deps import ApplicationSubject, ServicesDep
+from routers.errors import documented
 from routers.pages import Cursor, Limit
 from routers.schemas import Page, ReadingOut
 from services.applications import Application
@@ -12,10 +13,10 @@ from services.usage import Reading
 
 
 def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
-    router = APIRouter(tags=[tag])
+    router = APIRouter(tags=[tag], responses=documented(401, 422, 503))
     App = Annotated[Application, Depends(subject)]
 
-    @router.get("/usage")
+    @router.get("/usage", responses=documented(400))
     def usage(
         app: App,
         services: ServicesDep,

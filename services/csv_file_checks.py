@@ -45,6 +45,7 @@ def check_whole_file(stream: BinaryIO) -> None:
         lines_before += chunk.count(b"\n")
     if size == 0:
         raise UnreadableFile("The file is empty.")
+    _at_most(run, lines_before + 1)  # the last line, when no line break ends it
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:

@@ -1,17 +1,21 @@
-"""Sign-in attempts per email, and failed ones per client address, in one-minute windows.
+"""Sign-in attempts per email, and failed ones per client address, over the last minute.
 
-Counted in this process: a guesser spread over several instances gets each instance's
-allowance, which still turns millions of guesses into a few dozen a minute.
+Each key keeps the times of its recent attempts (a sliding log, at most the limit of them), so
+the limit holds over any minute, with no window edge to burst across. Counted in this process:
+a guesser spread over several instances gets each instance's allowance, which still turns
+millions of guesses into a few dozen a minute.
 """
 
+import math
 import threading
 import time
+from collections import deque
 
 from cachetools import TTLCache
 
 from services.errors import TooManyRequests
 
-WINDOW_SECONDS = 60
+WINDOW_SECONDS = 60.0
 ATTEMPTS_PER_EMAIL = 10
 FAILURES_PER_CLIENT = 30
 TRACKED = 100_000
@@ -24,33 +28,41 @@ class SignInThrottle:
         failures_per_client: int = FAILURES_PER_CLIENT,
         window_seconds: float = WINDOW_SECONDS,
     ) -> None:
-        self._per_email = attempts_per_email
-        self._per_client = failures_per_client
         self._window = window_seconds
-        self._counts: TTLCache[tuple[str, int], int] = TTLCache(TRACKED, ttl=window_seconds)
+        self._limits = {"email": attempts_per_email, "client": failures_per_client}
+        self._logs: TTLCache[str, deque[float]] = TTLCache(TRACKED, ttl=window_seconds)
         self._lock = threading.Lock()
 
     def attempt(self, email: str, client: str) -> None:
         """Count an attempt; TooManyRequests when the email or the client is over its limit."""
-        if self._add(f"client:{client}", 0) >= self._per_client:
-            self._refuse("your address")
-        if self._add(f"email:{email.lower()}", 1) > self._per_email:
-            self._refuse("this email")
+        with self._lock:
+            self._refuse_when_full("client", client, "your address")
+            self._refuse_when_full("email", email.lower(), "this email")
+            self._log("email", email.lower()).append(time.monotonic())
 
     def failed(self, client: str) -> None:
-        self._add(f"client:{client}", 1)
-
-    def _add(self, who: str, attempts: int) -> int:
-        """The count of `who` in this window after adding `attempts`."""
-        window = int(time.time() // self._window)
         with self._lock:
-            count = self._counts.get((who, window), 0) + attempts
-            self._counts[(who, window)] = count
-        return count
+            self._log("client", client).append(time.monotonic())
 
-    def _refuse(self, whose: str) -> None:
-        retry_after = int(self._window - time.time() % self._window) + 1
+    def _refuse_when_full(self, kind: str, who: str, whose: str) -> None:
+        log = self._log(kind, who)
+        if len(log) < self._limits[kind]:
+            return
+        retry_after = max(1, math.ceil(log[0] + self._window - time.monotonic()))
         raise TooManyRequests(
             f"Too many sign-in attempts for {whose}; try again in {retry_after} seconds.",
             retry_after,
         )
+
+    def _log(self, kind: str, who: str) -> deque[float]:
+        """The times of `who`'s attempts within the window; at most the limit are kept."""
+        key = f"{kind}:{who}"
+        log = self._logs.get(key)
+        if log is None:
+            log = self._logs[key] = deque(maxlen=self._limits[kind])
+        else:
+            self._logs[key] = log  # renews its time to live
+        horizon = time.monotonic() - self._window
+        while log and log[0] <= horizon:
+            log.popleft()
+        return log

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from tests.e2e.conftest import Tenant
-from tests.support import ServerProcess
+from tests.support import Operator, ServerProcess
 
 
 def test_root_and_health(server: ServerProcess) -> None:
@@ -61,6 +61,31 @@ def test_unknown_route_and_method(server: ServerProcess) -> None:
     wrong = httpx.delete(f"{server.url}/health")
     assert wrong.status_code == 405
     assert "detail" in wrong.json()
+
+
+def test_a_wrong_method_lists_every_method_of_the_path(server: ServerProcess) -> None:
+    wrong = httpx.post(f"{server.url}/app/app_123")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "DELETE, GET, PATCH, PUT"
+    assert httpx.delete(f"{server.url}/uploads").headers["allow"] == "GET, POST"
+
+
+def test_the_document_describes_the_error_bodies_the_server_sends(server: ServerProcess) -> None:
+    spec = httpx.get(f"{server.url}/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    upload = spec["paths"]["/app/{app_id}/uploads"]["post"]["responses"]
+    for code in ("401", "404", "408", "413", "415", "422", "503"):
+        assert upload[code]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorBody"
+        }
+
+
+def test_a_body_that_is_not_utf8_is_a_422_sentence(operator: Operator) -> None:
+    response = operator.client.post(
+        "/app", content=b"\xff\xfe{", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("The request body is not valid JSON")
 
 
 def test_malformed_json_is_a_422_sentence(server: ServerProcess) -> None:

@@ -136,7 +136,8 @@ def test_bad_upload_requests(server: ServerProcess, tenant: Tenant) -> None:
     )
     assert bad_threshold.status_code == 422
     assert client.get("/uploads/up_missing").status_code == 404
-    assert client.get("/uploads", params={"cursor": "garbage"}).status_code == 400
+    assert client.get("/uploads", params={"cursor": "garbage"}).status_code == 422
+    assert client.get("/uploads", params={"cursor": "garbage.tag"}).status_code == 400
     assert client.get("/uploads", params={"limit": 0}).status_code == 422
     assert (
         httpx.post(f"{server.url}/uploads", files={"files": ("a.csv", GENERIC)}).status_code == 401

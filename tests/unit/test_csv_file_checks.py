@@ -33,9 +33,11 @@ lines = st.lists(
 
 
 @settings(max_examples=500, deadline=None)
-@given(lines)
-def test_a_file_is_refused_exactly_when_a_line_is_too_long(shape: list[tuple[int, bytes]]) -> None:
-    data = b"".join(b"x" * length + end for length, end in shape)
+@given(lines, st.integers(0, LIMIT + 40))
+def test_a_file_is_refused_exactly_when_a_line_is_too_long(
+    shape: list[tuple[int, bytes]], unterminated: int
+) -> None:
+    data = b"".join(b"x" * length + end for length, end in shape) + b"y" * unterminated
     if longest_line(data) > LIMIT:
         with pytest.raises(UnreadableFile, match=f"longer than {LIMIT} bytes"):
             check_whole_file(io.BytesIO(data))
