@@ -52,6 +52,7 @@ bench: install-dev
 	$(BIN)/python -m bench.ingest --backend local
 	$(BIN)/python -m bench.ingest --backend aws
 	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.sign_in_flood
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
