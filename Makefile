@@ -51,6 +51,8 @@ bench: install-dev
 	$(BIN)/python -m bench.auth --backend aws
 	$(BIN)/python -m bench.ingest --backend local
 	$(BIN)/python -m bench.ingest --backend aws
+	$(BIN)/python -m bench.summary --backend local
+	$(BIN)/python -m bench.summary --backend aws
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.sign_in_flood
 

@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from logging_config import configure_logging
-from routers import alerts, api_keys, applications, auth, health, uploads, usage
+from routers import alerts, api_keys, applications, auth, health, meters, uploads, usage
 from routers.body_limit import BodyLimitMiddleware
 from routers.deps import get_api_key_application, get_owned_application
 from routers.errors import UnexpectedErrorMiddleware, documented, install_error_handlers
@@ -31,7 +31,7 @@ logger = logging.getLogger("wattkey")
 ALERT_RETRY_SECONDS = 60
 # Each of these serves one application, as its key holder at `/...` and as its operator at
 # `/app/{app_id}/...`.
-APPLICATION_ROUTES = (uploads, usage, alerts)
+APPLICATION_ROUTES = (uploads, usage, meters, alerts)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     uploads_table: str = "uploads"
     alerts_table: str = "alerts"
     purges_table: str = "purges"
+    meters_table: str = "meters"
     s3_bucket: str = "wattkey-uploads"
 
     alert_from_email: str | None = None

@@ -1,15 +1,16 @@
 """Stored energy readings of one application."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
 
 from routers.deps import ApplicationSubject, ServicesDep
 from routers.errors import documented
 from routers.pages import Cursor, Limit
 from routers.schemas import Page, ReadingOut
 from services.applications import Application
-from services.usage import Reading
+from services.usage import Reading, Summary
 
 
 def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
@@ -32,7 +33,66 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         page = services.usage.query(app, meter_id, start, end, limit, cursor)
         return Page[ReadingOut].of(page.items, page.next_cursor, _reading)
 
+    @router.get("/usage/summary")
+    def usage_summary(
+        app: App,
+        services: ServicesDep,
+        interval: Annotated[Literal["hour", "day", "month"], Query()],
+        start: Annotated[str, Query(description=BOUND.format("first"), max_length=64)],
+        end: Annotated[str, Query(description=BOUND.format("end, excluded"), max_length=64)],
+        meter_id: Annotated[
+            str | None, Query(description="One meter; every meter summed without it")
+        ] = None,
+        timezone: Annotated[
+            str, Query(description="IANA name of the buckets' calendar", max_length=64)
+        ] = "UTC",
+    ) -> UsageSummary:
+        summary = services.usage.summary(app, interval, start, end, meter_id, timezone)
+        return UsageSummary.of(summary)
+
     return router
+
+
+BOUND = "ISO 8601 date or date and time of the range's {}; in `timezone` without an offset"
+
+
+class SummaryBucket(BaseModel):
+    start: str
+    end: str
+    kwh: float
+    max_kwh: float | None
+    readings: int
+
+
+class UsageSummary(BaseModel):
+    interval: Literal["hour", "day", "month"]
+    timezone: str
+    meter_id: str | None
+    start: str
+    end: str
+    total_kwh: float
+    buckets: list[SummaryBucket]
+
+    @classmethod
+    def of(cls, summary: Summary) -> "UsageSummary":
+        return cls(
+            interval=summary.interval,
+            timezone=summary.timezone,
+            meter_id=summary.meter_id,
+            start=summary.start.isoformat(),
+            end=summary.end.isoformat(),
+            total_kwh=summary.total_kwh,
+            buckets=[
+                SummaryBucket(
+                    start=bucket.start.isoformat(),
+                    end=bucket.end.isoformat(),
+                    kwh=bucket.total.kwh,
+                    max_kwh=bucket.total.max_kwh,
+                    readings=bucket.total.readings,
+                )
+                for bucket in summary.buckets
+            ],
+        )
 
 
 def _reading(reading: Reading) -> ReadingOut:

@@ -43,6 +43,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         storage.alerts,
         storage.objects,
         storage.readings,
+        storage.meters,
     )
     alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels, cursors)
     return Services(
@@ -58,13 +59,14 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         ingestion=IngestionService(
             storage.uploads,
             storage.readings,
+            storage.meters,
             storage.objects,
             storage.applications,
             alerts,
             cursors,
             settings.inline_ingest_bytes,
         ),
-        usage=UsageService(storage.readings, cursors),
+        usage=UsageService(storage.readings, storage.meters, cursors),
         alerts=alerts,
         health=HealthService(storage.lifecycle),
         purge=purge,

@@ -25,9 +25,10 @@ from services.csv_reader import UnreadableFile, read_csv
 from services.cursors import CursorSeal
 from services.errors import NotFound
 from services.incoming import IncomingFile
+from services.meter_spans import MeterSpans
 from services.thresholds import Threshold
 from storage.errors import StorageUnavailable
-from storage.ports import Applications, Objects, Readings, Uploads
+from storage.ports import Applications, Meters, Objects, Readings, Uploads
 from storage.records import Application, Page, RowProblem, Upload
 
 __all__ = ["IngestionService", "Upload", "UploadOptions"]
@@ -80,6 +81,7 @@ class IngestionService:
         self,
         uploads: Uploads,
         readings: Readings,
+        meters: Meters,
         objects: Objects,
         applications: Applications,
         alerts: AlertService,
@@ -89,6 +91,7 @@ class IngestionService:
         self._cursors = cursors
         self._uploads = uploads
         self._readings = readings
+        self._meters = meters
         self._objects = objects
         self._applications = applications
         self._alerts = alerts
@@ -258,6 +261,7 @@ class IngestionService:
 
     def _read(self, app: Application, upload: Upload, stream: BinaryIO) -> Upload:
         breaches = BreachTracker(upload.threshold_kwh)
+        meters = MeterSpans(lambda spans: self._meters.widen(app.id, spans))
         problems: list[RowProblem] = []
         accepted = rejected = 0
         zone = ZoneInfo(upload.timezone) if upload.timezone else None
@@ -267,10 +271,12 @@ class IngestionService:
             self._go_on(app)
             self._readings.put_many(app.id, batch.readings)
             breaches.observe(batch.readings)
+            meters.observe(batch.readings)
             accepted += len(batch.readings)
             rejected += len(batch.errors)
             room = KEPT_ERRORS - len(problems)
             problems.extend(RowProblem(line=e.line, error=e.error) for e in batch.errors[:room])
+        meters.flush()
         alert_id = (
             self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None
         )

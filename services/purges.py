@@ -10,7 +10,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from services.errors import StorageUnavailable
-from storage.ports import Alerts, ApiKeys, Objects, Purges, Readings, Uploads
+from storage.ports import Alerts, ApiKeys, Meters, Objects, Purges, Readings, Uploads
 
 SETTLE_SECONDS = 10.0
 logger = logging.getLogger(__name__)
@@ -25,7 +25,9 @@ class ApplicationPurge:
         alerts: Alerts,
         objects: Objects,
         readings: Readings,
+        meters: Meters,
     ) -> None:
+        self._meters = meters
         self._purges = purges
         self._api_keys = api_keys
         self._uploads = uploads
@@ -58,6 +60,7 @@ class ApplicationPurge:
             if self._stopping.wait(SETTLE_SECONDS):
                 return
             self._readings.delete_app(app_id)
+            self._meters.delete_app(app_id)
             self._purges.remove(app_id)
         except StorageUnavailable:
             logger.warning("deleting an application's data stopped; the next start goes on")

@@ -1,19 +1,43 @@
-"""Reading back an application's stored energy usage."""
+"""Reading back an application's stored energy usage: readings, summaries, meters."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from services.clock import OutOfRange, to_text
 from services.cursors import CursorSeal
 from services.errors import InvalidInput
-from storage.ports import Readings
-from storage.records import Application, Page, Reading, ReadingQuery
+from services.summary_buckets import Interval, bucket_edges, moment_in, zone_named
+from storage.ports import Meters, Readings
+from storage.records import Application, BucketTotal, MeterSpan, Page, Reading, ReadingQuery
 
-__all__ = ["Reading", "UsageService"]
+__all__ = ["Interval", "MeterSpan", "Reading", "Summary", "UsageService"]
+
+
+@dataclass(frozen=True)
+class SummaryBucket:
+    start: datetime
+    end: datetime
+    total: BucketTotal
+
+
+@dataclass(frozen=True)
+class Summary:
+    interval: Interval
+    timezone: str
+    meter_id: str | None
+    start: datetime
+    end: datetime
+    buckets: list[SummaryBucket]
+
+    @property
+    def total_kwh(self) -> float:
+        return sum(bucket.total.kwh for bucket in self.buckets)
 
 
 class UsageService:
-    def __init__(self, readings: Readings, cursors: CursorSeal) -> None:
+    def __init__(self, readings: Readings, meters: Meters, cursors: CursorSeal) -> None:
         self._readings = readings
+        self._meters = meters
         self._cursors = cursors
 
     def query(
@@ -36,6 +60,31 @@ class UsageService:
             lambda opened: self._readings.query(
                 ReadingQuery(app.id, meter_id or None, lower, upper, limit, opened)
             ),
+        )
+
+    def summary(
+        self,
+        app: Application,
+        interval: Interval,
+        start: str,
+        end: str,
+        meter_id: str | None,
+        timezone: str,
+    ) -> Summary:
+        """Totals per calendar bucket of `timezone` over [start, end), every bucket listed."""
+        zone = zone_named(timezone)
+        edges = bucket_edges(interval, moment_in("start", start, zone), moment_in("end", end, zone))
+        meter = meter_id or None
+        totals = self._readings.totals(app.id, meter, [to_text(edge) for edge in edges])
+        buckets = [
+            SummaryBucket(lower, upper, total)
+            for lower, upper, total in zip(edges[:-1], edges[1:], totals, strict=True)
+        ]
+        return Summary(interval, timezone, meter, edges[0], edges[-1], buckets)
+
+    def meters(self, app: Application, limit: int, cursor: str | None) -> Page[MeterSpan]:
+        return self._cursors.page(
+            f"meters:{app.id}", cursor, lambda opened: self._meters.list(app.id, limit, opened)
         )
 
 

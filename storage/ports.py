@@ -11,7 +11,9 @@ from storage.records import (
     AlertMessage,
     ApiKey,
     Application,
+    BucketTotal,
     ChannelName,
+    MeterSpan,
     Page,
     Reading,
     ReadingQuery,
@@ -84,8 +86,26 @@ class Readings(Protocol):
     def query(self, query: ReadingQuery) -> Page[Reading]:
         """Oldest first; by timestamp then meter when no meter is given; bounds inclusive."""
 
+    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> list[BucketTotal]:
+        """Totals of one meter (or all summed) in each bucket [edges[i], edges[i + 1]).
+
+        `edges` are ascending UTC texts; there is one total per bucket, empty ones included.
+        """
+
     def delete_app(self, app_id: str) -> None:
         """Delete every reading of the application, in pieces that never block others long."""
+
+
+class Meters(Protocol):
+    """The meters of each application with the span of their readings, for listing them."""
+
+    def widen(self, app_id: str, spans: Sequence[MeterSpan]) -> None:
+        """Record the meters, extending each one's first and last timestamps to cover `spans`."""
+
+    def list(self, app_id: str, limit: int, cursor: str | None) -> Page[MeterSpan]:
+        """By meter id."""
+
+    def delete_app(self, app_id: str) -> None: ...
 
 
 class Alerts(Protocol):
@@ -155,6 +175,7 @@ class Storage:
     api_keys: ApiKeys
     uploads: Uploads
     readings: Readings
+    meters: Meters
     alerts: Alerts
     objects: Objects
     purges: Purges

@@ -29,6 +29,23 @@ class ReadingQuery:
     cursor: str | None = None
 
 
+@dataclass
+class BucketTotal:
+    """The readings of one summary bucket."""
+
+    kwh: float = 0.0
+    max_kwh: float | None = None
+    readings: int = 0
+
+
+class MeterSpan(BaseModel):
+    """A meter of an application, and the times of its first and last stored readings."""
+
+    meter_id: str
+    first_timestamp: str
+    last_timestamp: str
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None

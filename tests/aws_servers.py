@@ -158,6 +158,7 @@ def resource_names(prefix: str) -> dict[str, str]:
         "uploads",
         "alerts",
         "purges",
+        "meters",
     )
     names = {f"{table}_table": f"{prefix}{table}" for table in tables}
     return {**names, "s3_bucket": f"{prefix}uploads".lower().replace("_", "-")}

@@ -13,7 +13,7 @@ from storage.aws.accounts import DynamoRevokedTokens, DynamoUsers
 from storage.aws.applications import DynamoApiKeys, DynamoApplications, DynamoPurges
 from storage.aws.errors import GuardedClient, error_code
 from storage.aws.objects import S3Objects
-from storage.aws.readings import DynamoReadings
+from storage.aws.readings import DynamoMeters, DynamoReadings
 from storage.aws.schema import Schema, TableDefinition, create_tables
 from storage.aws.table import Table
 from storage.aws.uploads import DynamoAlerts, DynamoUploads
@@ -139,6 +139,7 @@ def open_aws_storage(settings: Settings) -> Storage:
         api_keys=DynamoApiKeys(table(schema.api_keys)),
         uploads=DynamoUploads(table(schema.uploads)),
         readings=DynamoReadings(table(schema.usage), pool),
+        meters=DynamoMeters(table(schema.meters), pool),
         alerts=DynamoAlerts(table(schema.alerts)),
         objects=objects,
         purges=DynamoPurges(table(schema.purges)),

@@ -10,11 +10,14 @@ from concurrent.futures import Executor
 
 from storage.aws.schema import USAGE_BY_TIME_INDEX
 from storage.aws.table import Item, KeyRange, Table
+from storage.buckets import Buckets
 from storage.cursors import decode_cursor
-from storage.records import Page, Reading, ReadingQuery
+from storage.records import BucketTotal, MeterSpan, Page, Reading, ReadingQuery
 
 # "$" follows "#": every "{end}#{meter}" sorts below "{end}$", whatever the meter id holds.
 AFTER_SEPARATOR = "$"
+# A summary reads its range as this many slices at once: DynamoDB pages are sequential.
+SUMMARY_SLICES = 8
 
 
 class DynamoReadings:
@@ -55,8 +58,42 @@ class DynamoReadings:
         )
         return Page(items=[_reading(item) for item in items], next_cursor=next_cursor)
 
+    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> list[BucketTotal]:
+        """Every reading of the range, read in slices at once and added to its bucket here:
+        DynamoDB does not sum."""
+        buckets = Buckets(edges)
+        step = max(1, -(-(len(edges) - 1) // SUMMARY_SLICES))
+        slices = [
+            (edges[at], edges[min(at + step, len(edges) - 1)])
+            for at in range(0, len(edges) - 1, step)
+        ]
+
+        def add_slice(lower: str, upper: str) -> None:
+            # Slices meet at bucket edges, so no two threads ever add to one bucket.
+            for items in self._table.pages(
+                *_range(app_id, meter_id, lower, upper), ("timestamp", "kwh")
+            ):
+                for item in items:
+                    timestamp = item["timestamp"]["S"]
+                    if timestamp < upper:
+                        kwh = float(item["kwh"]["N"])
+                        buckets.add(timestamp, kwh, kwh)
+
+        list(self._pool.map(lambda bounds: add_slice(*bounds), slices))
+        return buckets.totals
+
     def delete_app(self, app_id: str) -> None:
         self._table.delete_matching(KeyRange("app_id", app_id), USAGE_BY_TIME_INDEX, self._pool)
+
+
+def _range(
+    app_id: str, meter_id: str | None, lower: str, upper: str
+) -> tuple[KeyRange, str | None]:
+    """The readings from `lower` to `upper` (both inclusive) of one meter, or of every meter."""
+    if meter_id is None:
+        where = KeyRange("app_id", app_id, "ts_meter", f"{lower}#", f"{upper}{AFTER_SEPARATOR}")
+        return where, USAGE_BY_TIME_INDEX
+    return KeyRange("pk", f"{app_id}#{meter_id}", "timestamp", lower, upper), None
 
 
 def _keys(app_id: str, meter_id: str, timestamp: str) -> Item:
@@ -88,3 +125,42 @@ def _position(item: Item) -> list[str]:
 
 def _reading(item: Item) -> Reading:
     return Reading(_meter_of(item), item["timestamp"]["S"], float(item["kwh"]["N"]))
+
+
+class DynamoMeters:
+    def __init__(self, table: Table, pool: Executor) -> None:
+        self._table = table
+        self._pool = pool
+
+    def widen(self, app_id: str, spans: Sequence[MeterSpan]) -> None:
+        """Two conditional writes a meter: each applies only when it widens the span."""
+        updates = [
+            (span.meter_id, attribute, value, condition)
+            for span in spans
+            for attribute, value, condition in (
+                ("first_timestamp", span.first_timestamp, ">"),
+                ("last_timestamp", span.last_timestamp, "<"),
+            )
+        ]
+        list(self._pool.map(lambda update: self._widen(app_id, *update), updates))
+
+    def list(self, app_id: str, limit: int, cursor: str | None) -> Page[MeterSpan]:
+        after = self._table.key(app_id, *decode_cursor(cursor, 1)) if cursor else None
+        items, next_cursor = self._table.query_page(
+            KeyRange("app_id", app_id), limit, after, lambda item: [item["meter_id"]["S"]]
+        )
+        spans = [
+            MeterSpan(
+                meter_id=item["meter_id"]["S"],
+                first_timestamp=item["first_timestamp"]["S"],
+                last_timestamp=item["last_timestamp"]["S"],
+            )
+            for item in items
+        ]
+        return Page(items=spans, next_cursor=next_cursor)
+
+    def delete_app(self, app_id: str) -> None:
+        self._table.delete_matching(KeyRange("app_id", app_id))
+
+    def _widen(self, app_id: str, meter_id: str, attribute: str, value: str, beyond: str) -> None:
+        self._table.set_when((app_id, meter_id), attribute, value, f"#a {beyond} :v")

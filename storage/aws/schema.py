@@ -91,6 +91,7 @@ class Schema:
     uploads: TableDefinition
     alerts: TableDefinition
     purges: TableDefinition
+    meters: TableDefinition
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Schema":
@@ -129,6 +130,7 @@ class Schema:
             purges=TableDefinition(
                 settings.purges_table, ("app_id",), (Index(PENDING_PURGES_INDEX, ("pending",)),)
             ),
+            meters=TableDefinition(settings.meters_table, ("app_id", "meter_id")),
         )
 
     def tables(self) -> list[TableDefinition]:

@@ -4,7 +4,7 @@ Records are kept whole as a `doc` attribute (their JSON, so floats round-trip ex
 the string attributes that keys and indexes need, as the local backend does in SQLite.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -117,6 +117,19 @@ class Table:
             ExpressionAttributeValues={":v": {"S": value}},
         )
 
+    def set_when(self, key: Sequence[str], attribute: str, value: str, condition: str) -> bool:
+        """Set one string attribute when it is missing or `condition` (over `#a` and `:v`)
+        holds, creating the item if need be; False when the condition kept the value."""
+        return self._conditionally(
+            self._client.update_item,
+            TableName=self.name,
+            Key=self.key(*key),
+            UpdateExpression="SET #a = :v",
+            ConditionExpression=f"attribute_not_exists(#a) OR {condition}",
+            ExpressionAttributeNames={"#a": attribute},
+            ExpressionAttributeValues={":v": {"S": value}},
+        )
+
     def delete(self, *key: str) -> None:
         self._client.delete_item(TableName=self.name, Key=self.key(*key))
 
@@ -129,37 +142,37 @@ class Table:
     ) -> None:
         """Delete every item in `where`, one page of keys at a time (an index holds the
         table's keys too)."""
-        names = {f"#k{n}": key for n, key in enumerate(self.keys)}
-        start: Item | None = None
-        while True:
-            response = self._query(
-                where,
-                index,
-                ExclusiveStartKey=start,
-                ProjectionExpression=", ".join(names),
-                ExpressionAttributeNames={
-                    **where.expression()["ExpressionAttributeNames"],
-                    **names,
-                },
-            )
-            self.delete_all(response["Items"], pool)
-            start = response.get("LastEvaluatedKey")
-            if start is None:
-                return
+        for items in self.pages(where, index, self.keys):
+            self.delete_all(items, pool)
 
     def first(self, where: KeyRange, index: str | None = None) -> Item | None:
         items = self._query(where, index, Limit=1)["Items"]
         return items[0] if items else None
 
     def query_all(self, where: KeyRange, index: str | None = None) -> list[Item]:
-        items: list[Item] = []
+        return [item for items in self.pages(where, index) for item in items]
+
+    def pages(
+        self, where: KeyRange, index: str | None = None, attributes: Sequence[str] = ()
+    ) -> Iterator[list[Item]]:
+        """Every item in `where`, a page (up to 1 MB) at a time; only `attributes` when named."""
+        names = {f"#a{n}": name for n, name in enumerate(attributes)}
+        projection: Item = {}
+        if names:
+            projection = {
+                "ProjectionExpression": ", ".join(names),
+                "ExpressionAttributeNames": {
+                    **where.expression()["ExpressionAttributeNames"],
+                    **names,
+                },
+            }
         start: Item | None = None
         while True:
-            response = self._query(where, index, ExclusiveStartKey=start)
-            items.extend(response["Items"])
+            response = self._query(where, index, ExclusiveStartKey=start, **projection)
+            yield response["Items"]
             start = response.get("LastEvaluatedKey")
             if start is None:
-                return items
+                return
 
     def query_page(
         self,

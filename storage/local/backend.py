@@ -10,7 +10,7 @@ from storage.local.accounts import SqliteRevokedTokens, SqliteUsers
 from storage.local.applications import SqliteApiKeys, SqliteApplications, SqlitePurges
 from storage.local.database import Database
 from storage.local.objects import FolderObjects
-from storage.local.readings import SqliteReadings
+from storage.local.readings import SqliteMeters, SqliteReadings
 from storage.local.uploads import SqliteAlerts, SqliteUploads
 from storage.ports import Storage
 
@@ -53,6 +53,7 @@ def open_local_storage(data_dir: Path) -> Storage:
         api_keys=SqliteApiKeys(database),
         uploads=SqliteUploads(database),
         readings=SqliteReadings(database),
+        meters=SqliteMeters(database),
         alerts=SqliteAlerts(database),
         objects=objects,
         purges=SqlitePurges(database),

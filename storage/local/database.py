@@ -63,7 +63,20 @@ CREATE INDEX IF NOT EXISTS alerts_to_retry ON alerts (failed_deliveries)
 CREATE TABLE IF NOT EXISTS purges (
     app_id TEXT PRIMARY KEY
 );
+CREATE TABLE IF NOT EXISTS meters (
+    app_id TEXT NOT NULL,
+    meter_id TEXT NOT NULL,
+    first_timestamp TEXT NOT NULL,
+    last_timestamp TEXT NOT NULL,
+    PRIMARY KEY (app_id, meter_id)
+) WITHOUT ROWID;
 """
+# Each step brings a file of the version before it to the next (PRAGMA user_version).
+MIGRATIONS = (
+    # 1: the meters of readings stored before meters were kept.
+    "INSERT OR IGNORE INTO meters SELECT app_id, meter_id, min(timestamp), max(timestamp)"
+    " FROM readings GROUP BY app_id, meter_id",
+)
 
 
 class Database:
@@ -80,6 +93,11 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.reading() as connection:
             connection.executescript(SCHEMA)
+        with self.writing() as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[version:]:
+                connection.execute(step)
+            connection.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -1,13 +1,14 @@
 """Energy readings in SQLite, keyed like the DynamoDB table: (app, meter, timestamp)."""
 
+import json
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import add
 from typing import Any
 
 from storage.cursors import decode_cursor, encode_cursor
 from storage.local.database import Database
-from storage.records import Page, Reading, ReadingQuery
+from storage.records import BucketTotal, MeterSpan, Page, Reading, ReadingQuery
 
 DELETE_CHUNK = 20_000
 # Deletes in chunks, each its own short transaction, so uploads of others never wait long.
@@ -59,9 +60,58 @@ class SqliteReadings:
             next_cursor = encode_cursor([items[-1].timestamp, items[-1].meter_id])
         return Page(items=items, next_cursor=next_cursor)
 
+    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> list[BucketTotal]:
+        """One index range scan a bucket, summed by SQLite."""
+        meter = "AND r.meter_id = ?" if meter_id is not None else ""
+        sql = (
+            "WITH bucket (i, lower, upper) AS (SELECT key, json_extract(value, '$[0]'),"  # noqa: S608
+            " json_extract(value, '$[1]') FROM json_each(?))"
+            " SELECT bucket.i, sum(r.kwh), max(r.kwh), count(r.kwh) FROM bucket JOIN readings r"
+            f" ON r.app_id = ? {meter} AND r.timestamp >= bucket.lower"
+            " AND r.timestamp < bucket.upper GROUP BY bucket.i"
+        )
+        bounds = json.dumps(list(pairwise(edges)))
+        totals = [BucketTotal() for _ in edges[1:]]
+        with self._db.reading() as connection:
+            found = connection.execute(sql, [bounds, app_id, *filter(None, [meter_id])])
+            for index, kwh, max_kwh, readings in found:
+                totals[index] = BucketTotal(kwh, max_kwh, readings)
+        return totals
+
     def delete_app(self, app_id: str) -> None:
         while True:
             with self._db.writing() as connection:
                 deleted = connection.execute(DELETE_SOME, (app_id, app_id, DELETE_CHUNK)).rowcount
             if deleted < DELETE_CHUNK:
                 return
+
+
+class SqliteMeters:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def widen(self, app_id: str, spans: Sequence[MeterSpan]) -> None:
+        with self._db.writing() as connection:
+            connection.executemany(
+                "INSERT INTO meters (app_id, meter_id, first_timestamp, last_timestamp)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (app_id, meter_id) DO UPDATE SET"
+                " first_timestamp = min(first_timestamp, excluded.first_timestamp),"
+                " last_timestamp = max(last_timestamp, excluded.last_timestamp)",
+                [(app_id, s.meter_id, s.first_timestamp, s.last_timestamp) for s in spans],
+            )
+
+    def list(self, app_id: str, limit: int, cursor: str | None) -> Page[MeterSpan]:
+        after = decode_cursor(cursor, 1)[0] if cursor else ""
+        with self._db.reading() as connection:
+            rows = connection.execute(
+                "SELECT meter_id, first_timestamp, last_timestamp FROM meters"
+                " WHERE app_id = ? AND meter_id > ? ORDER BY meter_id LIMIT ?",
+                (app_id, after, limit + 1),
+            ).fetchall()
+        items = [MeterSpan(meter_id=m, first_timestamp=f, last_timestamp=t) for m, f, t in rows]
+        next_cursor = encode_cursor([items[limit - 1].meter_id]) if len(items) > limit else None
+        return Page(items=items[:limit], next_cursor=next_cursor)
+
+    def delete_app(self, app_id: str) -> None:
+        with self._db.writing() as connection:
+            connection.execute("DELETE FROM meters WHERE app_id = ?", (app_id,))

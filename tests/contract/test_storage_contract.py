@@ -13,6 +13,7 @@ from storage.records import (
     Application,
     Breach,
     Delivery,
+    MeterSpan,
     Reading,
     ReadingQuery,
     Upload,
@@ -314,3 +315,66 @@ def test_alert_channels_name_their_targets(storage: Storage) -> None:
     assert targets["email"] == ["a@example.com"]
     assert targets["sns"] == ["arn:aws:sns:us-east-1:123456789012:alerts"]
     assert len(targets["log"]) == 1
+
+
+def test_totals_per_bucket_for_one_meter_or_all(storage: Storage) -> None:
+    storage.readings.put_many(
+        "app-1",
+        [
+            Reading("a", "2025-01-01T00:00:00Z", 1.0),
+            Reading("a", "2025-01-01T00:30:00Z", 2.5),
+            Reading("b", "2025-01-01T00:45:00Z", 4.0),
+            Reading("a", "2025-01-01T02:00:00Z", 3.0),
+            Reading("a", "2025-01-01T03:00:00Z", 9.0),  # the end is excluded
+            Reading("a", "2024-12-31T23:59:59Z", 9.0),  # before the start
+        ],
+    )
+    storage.readings.put_many("app-2", [Reading("a", "2025-01-01T00:00:00Z", 50.0)])
+    edges = [f"2025-01-01T0{hour}:00:00Z" for hour in range(4)]
+    every = storage.readings.totals("app-1", None, edges)
+    assert [(t.kwh, t.max_kwh, t.readings) for t in every] == [
+        (7.5, 4.0, 3),
+        (0.0, None, 0),
+        (3.0, 3.0, 1),
+    ]
+    one = storage.readings.totals("app-1", "a", edges)
+    assert [(t.kwh, t.readings) for t in one] == [(3.5, 2), (0.0, 0), (3.0, 1)]
+    assert [t.readings for t in storage.readings.totals("app-1", "c", edges)] == [0, 0, 0]
+
+
+def test_totals_with_edges_inside_hours(storage: Storage) -> None:
+    storage.readings.put_many(
+        "app-1", [Reading("a", f"2025-01-01T05:{minute:02d}:00Z", 1.0) for minute in range(60)]
+    )
+    halves = ["2025-01-01T05:00:00Z", "2025-01-01T05:30:00Z", "2025-01-01T06:00:00Z"]
+    assert [t.readings for t in storage.readings.totals("app-1", None, halves)] == [30, 30]
+    seconds = ["2025-01-01T05:00:30Z", "2025-01-01T05:10:30Z"]
+    assert [t.readings for t in storage.readings.totals("app-1", "a", seconds)] == [10]
+
+
+def test_meters_are_listed_with_their_widest_span(storage: Storage) -> None:
+    def span(meter: str, first: str, last: str) -> MeterSpan:
+        return MeterSpan(meter_id=meter, first_timestamp=first, last_timestamp=last)
+
+    storage.meters.widen(
+        "app-1",
+        [span(f"m{n}", "2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z") for n in range(5)],
+    )
+    storage.meters.widen(
+        "app-1",
+        [
+            span("m1", "2025-01-01T00:00:00Z", "2025-01-02T12:00:00Z"),
+            span("m2", "2025-01-02T06:00:00Z", "2025-01-09T00:00:00Z"),
+        ],
+    )
+    storage.meters.widen("app-2", [span("zz", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z")])
+    first = storage.meters.list("app-1", 3, None)
+    assert [m.meter_id for m in first.items] == ["m0", "m1", "m2"]
+    assert first.items[1] == span("m1", "2025-01-01T00:00:00Z", "2025-01-03T00:00:00Z")
+    assert first.items[2] == span("m2", "2025-01-02T00:00:00Z", "2025-01-09T00:00:00Z")
+    rest = storage.meters.list("app-1", 3, first.next_cursor)
+    assert [m.meter_id for m in rest.items] == ["m3", "m4"]
+    assert rest.next_cursor is None
+    storage.meters.delete_app("app-1")
+    assert storage.meters.list("app-1", 10, None).items == []
+    assert len(storage.meters.list("app-2", 10, None).items) == 1

@@ -50,7 +50,7 @@ def _local_counts(data_dir: Path, app_id: str) -> dict[str, int]:
                 f"SELECT count(*) FROM {table} WHERE app_id = ?",
                 (app_id,),
             ).fetchone()[0]
-            for table in ("readings", "uploads", "alerts", "api_keys", "purges")
+            for table in ("readings", "meters", "uploads", "alerts", "api_keys", "purges")
         }
     folder = data_dir / "objects" / "uploads" / app_id
     try:
@@ -86,6 +86,7 @@ def _aws_counts(env: dict[str, str], app_id: str) -> dict[str, int]:
     )
     return {
         "readings": count("USAGE_TABLE", "app_id-ts_meter-index"),
+        "meters": count("METERS_TABLE"),
         "uploads": count("UPLOADS_TABLE"),
         "alerts": count("ALERTS_TABLE"),
         "api_keys": count("API_KEYS_TABLE"),

@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.backends import fresh_aws_env, local_env, stored_counts
 from tests.support import Operator, ServerProcess, machine
 
-NOTHING = {"readings": 0, "uploads": 0, "alerts": 0, "api_keys": 0, "objects": 0}
+NOTHING = {"readings": 0, "meters": 0, "uploads": 0, "alerts": 0, "api_keys": 0, "objects": 0}
 BIG = "meter_id,timestamp,kwh\n" + "".join(
     f"m{n % 7},2025-02-{1 + n // 1440 % 28:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00Z,{n % 9}\n"
     for n in range(40_000)
