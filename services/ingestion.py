@@ -274,8 +274,8 @@ class IngestionService:
             meters.observe(batch.readings)
             accepted += len(batch.readings)
             rejected += len(batch.errors)
-            room = KEPT_ERRORS - len(problems)
-            problems.extend(RowProblem(line=e.line, error=e.error) for e in batch.errors[:room])
+            noted = [*batch.notices, *batch.errors][: KEPT_ERRORS - len(problems)]
+            problems.extend(RowProblem(line=e.line, error=e.error) for e in noted)
         meters.flush()
         alert_id = (
             self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services import csv_file_checks
-from services.csv_file_checks import UnreadableFile, check_whole_file
+from services.csv_reader import file_checks as csv_file_checks
+from services.csv_reader.file_checks import UnreadableFile, check_whole_file
 
 LIMIT = 64
 

@@ -51,7 +51,7 @@ def read_sample(path: Path, timezone: ZoneInfo | None) -> tuple[list[Reading], l
                 Reading("MAC000246", "2012-10-12T00:30:00Z", 0.25),
                 Reading("MAC000246", "2012-10-12T01:30:00Z", 0.0),
             ],
-            [RowError(3, "The reading is missing.")],
+            [RowError(3, "missing value")],
         ),
         (
             "european.csv",
