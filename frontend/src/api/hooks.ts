@@ -1,0 +1,274 @@
+// A thin layer of TanStack Query hooks over the generated client: one hook per thing a screen
+// reads or changes. Every call throws ApiError (see client.ts), which screens show as a sentence.
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import {
+  alertsAppAppIdAlertsGet,
+  createApplicationAppPost,
+  deleteApplicationAppAppIdDelete,
+  getApplicationAppAppIdGet,
+  getUploadAppAppIdUploadsUploadIdGet,
+  issueKeyAppAppIdApiKeyPost,
+  listApplicationsAppsGet,
+  listKeysAppAppIdApiKeysGet,
+  listUploadsAppAppIdUploadsGet,
+  loginAuthLoginPost,
+  logoutAuthLogoutPost,
+  meAuthMeGet,
+  registerAuthRegisterPost,
+  replaceApplicationAppAppIdPut,
+  revokeKeyAppAppIdApiKeyKeyIdDelete,
+  type ApplicationBody,
+  type KeyRequest,
+  type UploadReport,
+} from '../client';
+import { client } from '../client/client.gen';
+import './client';
+import { setToken } from './session';
+
+const PAGE = 50;
+const bearer = [{ scheme: 'bearer', type: 'http' }] as const;
+
+export type Credentials = { email: string; password: string };
+
+export function useSignIn() {
+  return useMutation({
+    mutationFn: async (body: Credentials) => {
+      const { data } = await loginAuthLoginPost({ body, throwOnError: true });
+      setToken(data.access_token);
+    },
+  });
+}
+
+export function useSignUp() {
+  return useMutation({
+    mutationFn: async (body: Credentials) => {
+      const { data } = await registerAuthRegisterPost({ body, throwOnError: true });
+      setToken(data.access_token);
+    },
+  });
+}
+
+export function useSignOut() {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: () => logoutAuthLogoutPost({ throwOnError: true }),
+    onSettled: () => {
+      setToken(null);
+      queries.clear();
+    },
+  });
+}
+
+export function useMe() {
+  return useQuery({
+    queryKey: ['me'],
+    queryFn: async () => (await meAuthMeGet({ throwOnError: true })).data,
+  });
+}
+
+export function useApplications() {
+  return useQuery({
+    queryKey: ['apps'],
+    queryFn: async () => (await listApplicationsAppsGet({ throwOnError: true })).data,
+  });
+}
+
+export function useApplication(appId: string) {
+  return useQuery({
+    queryKey: ['apps', appId],
+    queryFn: async () =>
+      (await getApplicationAppAppIdGet({ path: { app_id: appId }, throwOnError: true })).data,
+  });
+}
+
+export function useCreateApplication() {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: ApplicationBody) =>
+      (await createApplicationAppPost({ body, throwOnError: true })).data,
+    onSuccess: (app) => {
+      queries.setQueryData(['apps', app.id], app);
+      return queries.invalidateQueries({ queryKey: ['apps'], exact: true });
+    },
+  });
+}
+
+export function useReplaceApplication(appId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: ApplicationBody) =>
+      (await replaceApplicationAppAppIdPut({ path: { app_id: appId }, body, throwOnError: true }))
+        .data,
+    onSuccess: (app) => {
+      queries.setQueryData(['apps', appId], app);
+      return queries.invalidateQueries({ queryKey: ['apps'], exact: true });
+    },
+  });
+}
+
+export function useDeleteApplication(appId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      deleteApplicationAppAppIdDelete({ path: { app_id: appId }, throwOnError: true }),
+    onSuccess: () => {
+      queries.removeQueries({ queryKey: ['apps', appId] });
+      return queries.invalidateQueries({ queryKey: ['apps'], exact: true });
+    },
+  });
+}
+
+export function useKeys(appId: string) {
+  return useQuery({
+    queryKey: ['apps', appId, 'keys'],
+    queryFn: async () =>
+      (await listKeysAppAppIdApiKeysGet({ path: { app_id: appId }, throwOnError: true })).data,
+  });
+}
+
+export function useIssueKey(appId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: KeyRequest) =>
+      (await issueKeyAppAppIdApiKeyPost({ path: { app_id: appId }, body, throwOnError: true }))
+        .data,
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['apps', appId, 'keys'] }),
+  });
+}
+
+export function useRevokeKey(appId: string) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (keyId: string) =>
+      revokeKeyAppAppIdApiKeyKeyIdDelete({
+        path: { app_id: appId, key_id: keyId },
+        throwOnError: true,
+      }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['apps', appId, 'keys'] }),
+  });
+}
+
+export const isFinished = (report: UploadReport) =>
+  report.status === 'completed' || report.status === 'failed';
+
+/** One upload's report, asked again every second until it is completed or failed. */
+export function useUploadReport(appId: string, first: UploadReport) {
+  return useQuery({
+    queryKey: ['apps', appId, 'uploads', first.upload_id],
+    queryFn: async () =>
+      (
+        await getUploadAppAppIdUploadsUploadIdGet({
+          path: { app_id: appId, upload_id: first.upload_id },
+          throwOnError: true,
+        })
+      ).data,
+    initialData: first,
+    refetchInterval: (query) => (query.state.data && isFinished(query.state.data) ? false : 1000),
+  });
+}
+
+export function useUploads(appId: string) {
+  return useInfiniteQuery({
+    queryKey: ['apps', appId, 'uploads'],
+    queryFn: async ({ pageParam }) =>
+      (
+        await listUploadsAppAppIdUploadsGet({
+          path: { app_id: appId },
+          query: { limit: PAGE, cursor: pageParam },
+          throwOnError: true,
+        })
+      ).data,
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor,
+  });
+}
+
+export function useAlerts(appId: string) {
+  return useInfiniteQuery({
+    queryKey: ['apps', appId, 'alerts'],
+    queryFn: async ({ pageParam }) =>
+      (
+        await alertsAppAppIdAlertsGet({
+          path: { app_id: appId },
+          query: { limit: PAGE, cursor: pageParam },
+          throwOnError: true,
+        })
+      ).data,
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor,
+  });
+}
+
+// Summaries and meters: typed here until the server's OpenAPI document has their routes.
+export type Meter = { meter_id: string; first_timestamp: string; last_timestamp: string };
+type MeterPage = { items: Meter[]; next_cursor: string | null };
+export type Interval = 'hour' | 'day' | 'month';
+export type SummaryBucket = {
+  start: string;
+  end: string;
+  kwh: number;
+  max_kwh: number | null;
+  readings: number;
+};
+export type Summary = {
+  interval: Interval;
+  timezone: string;
+  meter_id: string | null;
+  start: string;
+  end: string;
+  total_kwh: number;
+  buckets: SummaryBucket[];
+};
+export type SummaryQuery = {
+  interval: Interval;
+  start: string;
+  end: string;
+  timezone: string;
+  meter_id?: string;
+};
+
+/** Every meter of the application, by meter_id (all pages). */
+export function useMeters(appId: string) {
+  return useQuery({
+    queryKey: ['apps', appId, 'meters'],
+    queryFn: async () => {
+      const meters: Meter[] = [];
+      let cursor: string | null = null;
+      do {
+        const { data }: { data: MeterPage } = await client.get<{ 200: MeterPage }, unknown, true>({
+          url: '/app/{app_id}/meters',
+          path: { app_id: appId },
+          query: { limit: 1000, cursor },
+          security: [...bearer],
+          throwOnError: true,
+        });
+        meters.push(...data.items);
+        cursor = data.next_cursor;
+      } while (cursor);
+      return meters;
+    },
+  });
+}
+
+export function useUsageSummary(appId: string, query: SummaryQuery) {
+  return useQuery({
+    queryKey: ['apps', appId, 'summary', query],
+    queryFn: async () =>
+      (
+        await client.get<{ 200: Summary }, unknown, true>({
+          url: '/app/{app_id}/usage/summary',
+          path: { app_id: appId },
+          query,
+          security: [...bearer],
+          throwOnError: true,
+        })
+      ).data,
+    placeholderData: keepPreviousData,
+  });
+}
