@@ -61,7 +61,7 @@ export function App() {
   let screen: ReactNode;
   if (token) screen = signedInScreen(path);
   else if (path === '/sign-up') screen = <SignUp />;
-  else screen = <SignIn />;
+  else screen = <SignIn next={path === '/' || path === '/sign-in' ? '/apps' : path} />;
   return (
     <>
       <Header signedIn={Boolean(token)} />

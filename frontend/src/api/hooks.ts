@@ -29,6 +29,7 @@ import {
 } from '../client';
 import { client } from '../client/client.gen';
 import './client';
+import { navigate } from '../router';
 import { setToken } from './session';
 
 const PAGE = 50;
@@ -36,19 +37,23 @@ const bearer = [{ scheme: 'bearer', type: 'http' }] as const;
 
 export type Credentials = { email: string; password: string };
 
-export function useSignIn() {
+// Signing in moves to `next` before the token is kept: the screen that signed in is unmounted
+// at once, and the console opens on `next` rather than on the list of applications.
+export function useSignIn(next: string) {
   return useMutation({
     mutationFn: async (body: Credentials) => {
       const { data } = await loginAuthLoginPost({ body, throwOnError: true });
+      navigate(next, { replace: true });
       setToken(data.access_token);
     },
   });
 }
 
-export function useSignUp() {
+export function useSignUp(next: string) {
   return useMutation({
     mutationFn: async (body: Credentials) => {
       const { data } = await registerAuthRegisterPost({ body, throwOnError: true });
+      navigate(next, { replace: true });
       setToken(data.access_token);
     },
   });

@@ -9,12 +9,15 @@ type ConfirmProps = {
   onCancel: () => void;
 };
 
-/** A modal question: focus stays inside, Escape or Cancel closes it. */
+/** A modal question: the focus stays inside, Escape or Cancel closes it. */
 export function ConfirmDialog({ title, children, confirmLabel, busy, onConfirm, onCancel }: ConfirmProps) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const element = dialog.current;
     element?.showModal();
+    // The safe answer has the focus: Enter alone never confirms.
+    cancel.current?.focus();
     return () => element?.close();
   }, []);
   return (
@@ -25,7 +28,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busy, onConfirm, 
         <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
           {confirmLabel}
         </button>
-        <button type="button" className="secondary" onClick={onCancel} autoFocus>
+        <button type="button" className="secondary" onClick={onCancel} ref={cancel}>
           Cancel
         </button>
       </div>

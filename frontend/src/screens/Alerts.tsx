@@ -32,7 +32,11 @@ function AlertCard({ alert }: { alert: AlertOut }) {
         ))}
       </ul>
       <details>
-        <summary>First {alert.breaches.length} readings above the threshold</summary>
+        <summary>
+          {alert.breach_count === 1
+            ? 'The reading above the threshold'
+            : `The first ${alert.breaches.length} readings above the threshold`}
+        </summary>
         <table className="compact">
           <thead>
             <tr>

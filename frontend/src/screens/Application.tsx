@@ -45,7 +45,7 @@ export function Application({ appId, tab }: { appId: string; tab: Tab }) {
       </p>
       <h1>{app.data?.name ?? 'Application'}</h1>
       {app.data && (
-        <p className="muted">
+        <p className="muted subtitle">
           {app.data.application_id} · {app.data.domain}
         </p>
       )}

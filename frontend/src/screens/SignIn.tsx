@@ -1,9 +1,10 @@
 import { useSignIn } from '../api/hooks';
 import { CredentialsForm } from '../components/CredentialsForm';
-import { Link, navigate } from '../router';
+import { Link } from '../router';
 
-export function SignIn() {
-  const signIn = useSignIn();
+/** `next`: where the console goes once signed in (the page asked for, else the applications). */
+export function SignIn({ next }: { next: string }) {
+  const signIn = useSignIn(next);
   return (
     <main className="narrow">
       <h1>Log in to Wattkey</h1>
@@ -11,9 +12,7 @@ export function SignIn() {
         submitLabel="Log in"
         pending={signIn.isPending}
         error={signIn.error}
-        onSubmit={(credentials) =>
-          signIn.mutate(credentials, { onSuccess: () => navigate('/apps', { replace: true }) })
-        }
+        onSubmit={(credentials) => signIn.mutate(credentials)}
       />
       <p>
         New to Wattkey? <Link to="/sign-up">Create an account</Link>

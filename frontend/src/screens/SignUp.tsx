@@ -1,9 +1,9 @@
 import { useSignUp } from '../api/hooks';
 import { CredentialsForm } from '../components/CredentialsForm';
-import { Link, navigate } from '../router';
+import { Link } from '../router';
 
 export function SignUp() {
-  const signUp = useSignUp();
+  const signUp = useSignUp('/apps/new');
   return (
     <main className="narrow">
       <h1>Create your Wattkey account</h1>
@@ -16,9 +16,7 @@ export function SignUp() {
         newPassword
         pending={signUp.isPending}
         error={signUp.error}
-        onSubmit={(credentials) =>
-          signUp.mutate(credentials, { onSuccess: () => navigate('/apps/new', { replace: true }) })
-        }
+        onSubmit={(credentials) => signUp.mutate(credentials)}
       />
       <p>
         Already registered? <Link to="/sign-in">Log in</Link>
