@@ -17,20 +17,10 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 import console as console_package
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.backends import local_env
 from tests.support import ServerProcess
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 HTTP_ERROR = re.compile(r"status of (\d{3})")
