@@ -19,6 +19,24 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
+ * Verify Key
+ */
+export const verifyKeyVerifyKeyPost = <ThrowOnError extends boolean = false>(options?: Options<VerifyKeyVerifyKeyPostData, ThrowOnError>) => (options?.client ?? client).post<VerifyKeyVerifyKeyPostResponses, unknown, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/verify-key',
+    ...options
+});
+
+/**
+ * Protected
+ */
+export const protectedProtectedGet = <ThrowOnError extends boolean = false>(options?: Options<ProtectedProtectedGetData, ThrowOnError>) => (options?.client ?? client).get<ProtectedProtectedGetResponses, unknown, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/protected',
+    ...options
+});
+
+/**
  * Root
  */
 export const rootGet = <ThrowOnError extends boolean = false>(options?: Options<RootGetData, ThrowOnError>) => (options?.client ?? client).get<RootGetResponses, unknown, ThrowOnError>({ url: '/', ...options });
@@ -27,6 +45,56 @@ export const rootGet = <ThrowOnError extends boolean = false>(options?: Options<
  * Health
  */
 export const healthHealthGet = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthGetData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthGetResponses, HealthHealthGetErrors, ThrowOnError>({ url: '/health', ...options });
+
+/**
+ * List Uploads
+ */
+export const listUploadsUploadsGet = <ThrowOnError extends boolean = false>(options?: Options<ListUploadsUploadsGetData, ThrowOnError>) => (options?.client ?? client).get<ListUploadsUploadsGetResponses, ListUploadsUploadsGetErrors, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/uploads',
+    ...options
+});
+
+/**
+ * Upload
+ */
+export const uploadUploadsPost = <ThrowOnError extends boolean = false>(options: Options<UploadUploadsPostData, ThrowOnError>) => (options.client ?? client).post<UploadUploadsPostResponses, unknown, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/uploads',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
+ * Get Upload
+ */
+export const getUploadUploadsUploadIdGet = <ThrowOnError extends boolean = false>(options: Options<GetUploadUploadsUploadIdGetData, ThrowOnError>) => (options.client ?? client).get<GetUploadUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetErrors, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/uploads/{upload_id}',
+    ...options
+});
+
+/**
+ * Usage
+ */
+export const usageUsageGet = <ThrowOnError extends boolean = false>(options?: Options<UsageUsageGetData, ThrowOnError>) => (options?.client ?? client).get<UsageUsageGetResponses, UsageUsageGetErrors, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/usage',
+    ...options
+});
+
+/**
+ * Alerts
+ */
+export const alertsAlertsGet = <ThrowOnError extends boolean = false>(options?: Options<AlertsAlertsGetData, ThrowOnError>) => (options?.client ?? client).get<AlertsAlertsGetResponses, AlertsAlertsGetErrors, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/alerts',
+    ...options
+});
 
 /**
  * Register
@@ -180,56 +248,6 @@ export const revokeKeyAppAppIdApiKeyKeyIdDelete = <ThrowOnError extends boolean 
 });
 
 /**
- * Verify Key
- */
-export const verifyKeyVerifyKeyPost = <ThrowOnError extends boolean = false>(options?: Options<VerifyKeyVerifyKeyPostData, ThrowOnError>) => (options?.client ?? client).post<VerifyKeyVerifyKeyPostResponses, unknown, ThrowOnError>({
-    security: [{ name: 'X-API-Key', type: 'apiKey' }],
-    url: '/verify-key',
-    ...options
-});
-
-/**
- * Protected
- */
-export const protectedProtectedGet = <ThrowOnError extends boolean = false>(options?: Options<ProtectedProtectedGetData, ThrowOnError>) => (options?.client ?? client).get<ProtectedProtectedGetResponses, unknown, ThrowOnError>({
-    security: [{ name: 'X-API-Key', type: 'apiKey' }],
-    url: '/protected',
-    ...options
-});
-
-/**
- * List Uploads
- */
-export const listUploadsUploadsGet = <ThrowOnError extends boolean = false>(options?: Options<ListUploadsUploadsGetData, ThrowOnError>) => (options?.client ?? client).get<ListUploadsUploadsGetResponses, ListUploadsUploadsGetErrors, ThrowOnError>({
-    security: [{ name: 'X-API-Key', type: 'apiKey' }],
-    url: '/uploads',
-    ...options
-});
-
-/**
- * Upload
- */
-export const uploadUploadsPost = <ThrowOnError extends boolean = false>(options: Options<UploadUploadsPostData, ThrowOnError>) => (options.client ?? client).post<UploadUploadsPostResponses, unknown, ThrowOnError>({
-    ...formDataBodySerializer,
-    security: [{ name: 'X-API-Key', type: 'apiKey' }],
-    url: '/uploads',
-    ...options,
-    headers: {
-        'Content-Type': null,
-        ...options.headers
-    }
-});
-
-/**
- * Get Upload
- */
-export const getUploadUploadsUploadIdGet = <ThrowOnError extends boolean = false>(options: Options<GetUploadUploadsUploadIdGetData, ThrowOnError>) => (options.client ?? client).get<GetUploadUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetErrors, ThrowOnError>({
-    security: [{ name: 'X-API-Key', type: 'apiKey' }],
-    url: '/uploads/{upload_id}',
-    ...options
-});
-
-/**
  * List Uploads
  */
 export const listUploadsAppAppIdUploadsGet = <ThrowOnError extends boolean = false>(options: Options<ListUploadsAppAppIdUploadsGetData, ThrowOnError>) => (options.client ?? client).get<ListUploadsAppAppIdUploadsGetResponses, ListUploadsAppAppIdUploadsGetErrors, ThrowOnError>({
@@ -264,27 +282,9 @@ export const getUploadAppAppIdUploadsUploadIdGet = <ThrowOnError extends boolean
 /**
  * Usage
  */
-export const usageUsageGet = <ThrowOnError extends boolean = false>(options?: Options<UsageUsageGetData, ThrowOnError>) => (options?.client ?? client).get<UsageUsageGetResponses, UsageUsageGetErrors, ThrowOnError>({
-    security: [{ name: 'X-API-Key', type: 'apiKey' }],
-    url: '/usage',
-    ...options
-});
-
-/**
- * Usage
- */
 export const usageAppAppIdUsageGet = <ThrowOnError extends boolean = false>(options: Options<UsageAppAppIdUsageGetData, ThrowOnError>) => (options.client ?? client).get<UsageAppAppIdUsageGetResponses, UsageAppAppIdUsageGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/usage',
-    ...options
-});
-
-/**
- * Alerts
- */
-export const alertsAlertsGet = <ThrowOnError extends boolean = false>(options?: Options<AlertsAlertsGetData, ThrowOnError>) => (options?.client ?? client).get<AlertsAlertsGetResponses, AlertsAlertsGetErrors, ThrowOnError>({
-    security: [{ name: 'X-API-Key', type: 'apiKey' }],
-    url: '/alerts',
     ...options
 });
 

@@ -552,6 +552,38 @@ export type ValidationError = {
     };
 };
 
+export type VerifyKeyVerifyKeyPostData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/verify-key';
+};
+
+export type VerifyKeyVerifyKeyPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: KeyCheck;
+};
+
+export type VerifyKeyVerifyKeyPostResponse = VerifyKeyVerifyKeyPostResponses[keyof VerifyKeyVerifyKeyPostResponses];
+
+export type ProtectedProtectedGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/protected';
+};
+
+export type ProtectedProtectedGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Greeting;
+};
+
+export type ProtectedProtectedGetResponse = ProtectedProtectedGetResponses[keyof ProtectedProtectedGetResponses];
+
 export type RootGetData = {
     body?: never;
     path?: never;
@@ -594,6 +626,210 @@ export type HealthHealthGetResponses = {
      */
     200: unknown;
 };
+
+export type ListUploadsUploadsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/uploads';
+};
+
+export type ListUploadsUploadsGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListUploadsUploadsGetError = ListUploadsUploadsGetErrors[keyof ListUploadsUploadsGetErrors];
+
+export type ListUploadsUploadsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageUploadReport;
+};
+
+export type ListUploadsUploadsGetResponse = ListUploadsUploadsGetResponses[keyof ListUploadsUploadsGetResponses];
+
+export type UploadUploadsPostData = {
+    body: {
+        files: Array<Blob | File>;
+        threshold_kwh?: number;
+        meter_id?: string;
+        timezone?: string;
+    };
+    path?: never;
+    query?: {
+        /**
+         * Raw text/csv bodies only: the same as the multipart field.
+         */
+        threshold_kwh?: string;
+        /**
+         * Raw text/csv bodies only: the same as the multipart field.
+         */
+        meter_id?: string;
+        /**
+         * Raw text/csv bodies only: the same as the multipart field.
+         */
+        timezone?: string;
+        /**
+         * Raw text/csv bodies only: the same as the multipart field.
+         */
+        filename?: string;
+    };
+    url: '/uploads';
+};
+
+export type UploadUploadsPostResponses = {
+    /**
+     * Response Upload Uploads Post
+     *
+     * Successful Response
+     */
+    201: unknown;
+    /**
+     * Processing continues
+     */
+    202: UploadReports;
+};
+
+export type UploadUploadsPostResponse = UploadUploadsPostResponses[keyof UploadUploadsPostResponses];
+
+export type GetUploadUploadsUploadIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Upload Id
+         */
+        upload_id: string;
+    };
+    query?: never;
+    url: '/uploads/{upload_id}';
+};
+
+export type GetUploadUploadsUploadIdGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetUploadUploadsUploadIdGetError = GetUploadUploadsUploadIdGetErrors[keyof GetUploadUploadsUploadIdGetErrors];
+
+export type GetUploadUploadsUploadIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UploadReport;
+};
+
+export type GetUploadUploadsUploadIdGetResponse = GetUploadUploadsUploadIdGetResponses[keyof GetUploadUploadsUploadIdGetResponses];
+
+export type UsageUsageGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Meter Id
+         */
+        meter_id?: string | null;
+        /**
+         * Start
+         *
+         * Inclusive ISO 8601 lower bound
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * Inclusive ISO 8601 upper bound; a date alone covers that day
+         */
+        end?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/usage';
+};
+
+export type UsageUsageGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UsageUsageGetError = UsageUsageGetErrors[keyof UsageUsageGetErrors];
+
+export type UsageUsageGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageReadingOut;
+};
+
+export type UsageUsageGetResponse = UsageUsageGetResponses[keyof UsageUsageGetResponses];
+
+export type AlertsAlertsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/alerts';
+};
+
+export type AlertsAlertsGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AlertsAlertsGetError = AlertsAlertsGetErrors[keyof AlertsAlertsGetErrors];
+
+export type AlertsAlertsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageAlertOut;
+};
+
+export type AlertsAlertsGetResponse = AlertsAlertsGetResponses[keyof AlertsAlertsGetResponses];
 
 export type RegisterAuthRegisterPostData = {
     body: Credentials;
@@ -970,150 +1206,6 @@ export type RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses = {
 
 export type RevokeKeyAppAppIdApiKeyKeyIdDeleteResponse = RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses[keyof RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses];
 
-export type VerifyKeyVerifyKeyPostData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/verify-key';
-};
-
-export type VerifyKeyVerifyKeyPostResponses = {
-    /**
-     * Successful Response
-     */
-    200: KeyCheck;
-};
-
-export type VerifyKeyVerifyKeyPostResponse = VerifyKeyVerifyKeyPostResponses[keyof VerifyKeyVerifyKeyPostResponses];
-
-export type ProtectedProtectedGetData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/protected';
-};
-
-export type ProtectedProtectedGetResponses = {
-    /**
-     * Successful Response
-     */
-    200: Greeting;
-};
-
-export type ProtectedProtectedGetResponse = ProtectedProtectedGetResponses[keyof ProtectedProtectedGetResponses];
-
-export type ListUploadsUploadsGetData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Limit
-         *
-         * Items per page
-         */
-        limit?: number;
-        /**
-         * Cursor
-         *
-         * next_cursor of the previous page
-         */
-        cursor?: string | null;
-    };
-    url: '/uploads';
-};
-
-export type ListUploadsUploadsGetErrors = {
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type ListUploadsUploadsGetError = ListUploadsUploadsGetErrors[keyof ListUploadsUploadsGetErrors];
-
-export type ListUploadsUploadsGetResponses = {
-    /**
-     * Successful Response
-     */
-    200: PageUploadReport;
-};
-
-export type ListUploadsUploadsGetResponse = ListUploadsUploadsGetResponses[keyof ListUploadsUploadsGetResponses];
-
-export type UploadUploadsPostData = {
-    body: {
-        files: Array<Blob | File>;
-        threshold_kwh?: number;
-        meter_id?: string;
-        timezone?: string;
-    };
-    path?: never;
-    query?: {
-        /**
-         * Raw text/csv bodies only: the same as the multipart field.
-         */
-        threshold_kwh?: string;
-        /**
-         * Raw text/csv bodies only: the same as the multipart field.
-         */
-        meter_id?: string;
-        /**
-         * Raw text/csv bodies only: the same as the multipart field.
-         */
-        timezone?: string;
-        /**
-         * Raw text/csv bodies only: the same as the multipart field.
-         */
-        filename?: string;
-    };
-    url: '/uploads';
-};
-
-export type UploadUploadsPostResponses = {
-    /**
-     * Response Upload Uploads Post
-     *
-     * Successful Response
-     */
-    201: unknown;
-    /**
-     * Processing continues
-     */
-    202: UploadReports;
-};
-
-export type UploadUploadsPostResponse = UploadUploadsPostResponses[keyof UploadUploadsPostResponses];
-
-export type GetUploadUploadsUploadIdGetData = {
-    body?: never;
-    path: {
-        /**
-         * Upload Id
-         */
-        upload_id: string;
-    };
-    query?: never;
-    url: '/uploads/{upload_id}';
-};
-
-export type GetUploadUploadsUploadIdGetErrors = {
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type GetUploadUploadsUploadIdGetError = GetUploadUploadsUploadIdGetErrors[keyof GetUploadUploadsUploadIdGetErrors];
-
-export type GetUploadUploadsUploadIdGetResponses = {
-    /**
-     * Successful Response
-     */
-    200: UploadReport;
-};
-
-export type GetUploadUploadsUploadIdGetResponse = GetUploadUploadsUploadIdGetResponses[keyof GetUploadUploadsUploadIdGetResponses];
-
 export type ListUploadsAppAppIdUploadsGetData = {
     body?: never;
     path: {
@@ -1249,60 +1341,6 @@ export type GetUploadAppAppIdUploadsUploadIdGetResponses = {
 
 export type GetUploadAppAppIdUploadsUploadIdGetResponse = GetUploadAppAppIdUploadsUploadIdGetResponses[keyof GetUploadAppAppIdUploadsUploadIdGetResponses];
 
-export type UsageUsageGetData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Meter Id
-         */
-        meter_id?: string | null;
-        /**
-         * Start
-         *
-         * Inclusive ISO 8601 lower bound
-         */
-        start?: string | null;
-        /**
-         * End
-         *
-         * Inclusive ISO 8601 upper bound; a date alone covers that day
-         */
-        end?: string | null;
-        /**
-         * Limit
-         *
-         * Items per page
-         */
-        limit?: number;
-        /**
-         * Cursor
-         *
-         * next_cursor of the previous page
-         */
-        cursor?: string | null;
-    };
-    url: '/usage';
-};
-
-export type UsageUsageGetErrors = {
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type UsageUsageGetError = UsageUsageGetErrors[keyof UsageUsageGetErrors];
-
-export type UsageUsageGetResponses = {
-    /**
-     * Successful Response
-     */
-    200: PageReadingOut;
-};
-
-export type UsageUsageGetResponse = UsageUsageGetResponses[keyof UsageUsageGetResponses];
-
 export type UsageAppAppIdUsageGetData = {
     body?: never;
     path: {
@@ -1361,44 +1399,6 @@ export type UsageAppAppIdUsageGetResponses = {
 };
 
 export type UsageAppAppIdUsageGetResponse = UsageAppAppIdUsageGetResponses[keyof UsageAppAppIdUsageGetResponses];
-
-export type AlertsAlertsGetData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Limit
-         *
-         * Items per page
-         */
-        limit?: number;
-        /**
-         * Cursor
-         *
-         * next_cursor of the previous page
-         */
-        cursor?: string | null;
-    };
-    url: '/alerts';
-};
-
-export type AlertsAlertsGetErrors = {
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type AlertsAlertsGetError = AlertsAlertsGetErrors[keyof AlertsAlertsGetErrors];
-
-export type AlertsAlertsGetResponses = {
-    /**
-     * Successful Response
-     */
-    200: PageAlertOut;
-};
-
-export type AlertsAlertsGetResponse = AlertsAlertsGetResponses[keyof AlertsAlertsGetResponses];
 
 export type AlertsAppAppIdAlertsGetData = {
     body?: never;
