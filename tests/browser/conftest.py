@@ -35,12 +35,20 @@ def unavailable(reason: str) -> NoReturn:
 
 
 @pytest.fixture(scope="session")
-def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def console_dist() -> Path:
+    """The built console, which `make install` builds when Node.js 20+ is installed."""
     if not (console_package.DIST / "index.html").is_file():
         unavailable(
             "The console is not built (console/dist/index.html is missing): install Node.js 20 "
             "or newer and run `make install`."
         )
+    return console_package.DIST
+
+
+@pytest.fixture(scope="session")
+def console_server(
+    console_dist: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     root = tmp_path_factory.mktemp("console-server")
     server = ServerProcess(env=local_env(root / "data"), log_path=root / "server.log").start()
     yield server

@@ -1,6 +1,9 @@
 """How the server hands out the console's files: deep links, caching, and a console not built."""
 
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import anyio
@@ -8,7 +11,7 @@ import httpx
 from fastapi import FastAPI
 
 from routers.console import NOT_BUILT, console_router, missing_note
-from tests.support import ServerProcess
+from tests.support import ROOT, ServerProcess
 
 
 def test_deep_links_get_index_and_assets_are_cached(console_server: ServerProcess) -> None:
@@ -45,3 +48,14 @@ def test_a_console_not_built_says_how_to_build_it(tmp_path: Path) -> None:
     assert "make install" in page.text
     assert "Node.js 20" in page.text
     assert missing_note(tmp_path / "dist") == NOT_BUILT
+
+
+def test_the_wheel_carries_the_built_console(console_dist: Path, tmp_path: Path) -> None:
+    """`pip install .` serves the console too: the wheel holds console/dist."""
+    command = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--quiet", "-w"]
+    subprocess.run([*command, str(tmp_path)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("wattkey-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "console/__init__.py" in names
+    assert "console/dist/index.html" in names
+    assert any(re.fullmatch(r"console/dist/assets/index-[\w-]+\.js", name) for name in names)
