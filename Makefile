@@ -66,6 +66,7 @@ bench: install-dev
 	$(BIN)/python -m bench.summary --backend aws
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.sign_in_flood
+	$(BIN)/python -m bench.console
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info console/dist frontend/node_modules
