@@ -12,7 +12,13 @@ type CredentialsFormProps = {
 };
 
 /** An email, a password and a submit button; the server's answer to them right below. */
-export function CredentialsForm({ submitLabel, newPassword, pending, error, onSubmit }: CredentialsFormProps) {
+export function CredentialsForm({
+  submitLabel,
+  newPassword,
+  pending,
+  error,
+  onSubmit,
+}: CredentialsFormProps) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);

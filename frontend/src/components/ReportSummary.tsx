@@ -10,8 +10,8 @@ export function ReportSummary({ appId, report }: { appId: string; report: Upload
   return (
     <div className="report">
       <p>
-        <span className={`badge ${report.status}`}>{report.status}</span>{' '}
-        {report.rows_accepted} of {report.rows_total} rows accepted
+        <span className={`badge ${report.status}`}>{report.status}</span> {report.rows_accepted} of{' '}
+        {report.rows_total} rows accepted
         {report.rows_rejected > 0 && `, ${report.rows_rejected} rejected`}
       </p>
       {shown.length > 0 && (
@@ -26,8 +26,7 @@ export function ReportSummary({ appId, report }: { appId: string; report: Upload
       )}
       {report.alert_id && (
         <p>
-          Readings above the threshold raised an{' '}
-          <Link to={`/apps/${appId}/alerts`}>alert</Link>.
+          Readings above the threshold raised an <Link to={`/apps/${appId}/alerts`}>alert</Link>.
         </p>
       )}
     </div>

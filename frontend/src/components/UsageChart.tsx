@@ -23,7 +23,13 @@ function options(summary: Summary, threshold: number | null, width: number): uPl
     { label: 'Largest reading', stroke: '#6366f1', width: 1.5, points },
   ];
   if (threshold != null) {
-    series.push({ label: 'Threshold', stroke: '#dc2626', dash: [6, 4], width: 1.5, points: { show: false } });
+    series.push({
+      label: 'Threshold',
+      stroke: '#dc2626',
+      dash: [6, 4],
+      width: 1.5,
+      points: { show: false },
+    });
   }
   return {
     width,

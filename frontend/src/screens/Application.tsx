@@ -50,17 +50,19 @@ export function Application({ appId, tab }: { appId: string; tab: Tab }) {
         </p>
       )}
       <Problem error={app.error} />
-      <nav className="tabs" aria-label="Application">
-        {Object.entries(TABS).map(([name, label]) => (
-          <Link
-            key={name}
-            to={`/apps/${appId}/${name}`}
-            aria-current={name === tab ? 'page' : undefined}
-          >
-            {label}
-          </Link>
-        ))}
-      </nav>
+      {app.data && (
+        <nav className="tabs" aria-label="Application">
+          {Object.entries(TABS).map(([name, label]) => (
+            <Link
+              key={name}
+              to={`/apps/${appId}/${name}`}
+              aria-current={name === tab ? 'page' : undefined}
+            >
+              {label}
+            </Link>
+          ))}
+        </nav>
+      )}
       {screen}
     </main>
   );

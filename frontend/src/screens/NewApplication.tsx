@@ -11,8 +11,8 @@ export function NewApplication() {
       </p>
       <h1>New application</h1>
       <p className="lead">
-        An application is one source of readings, such as a meter gateway or a utility export.
-        Its API keys upload CSV files for it.
+        An application is one source of readings, such as a meter gateway or a utility export. Its
+        API keys upload CSV files for it.
       </p>
       <ApplicationForm
         submitLabel="Create application"

@@ -8,8 +8,8 @@ export function SignUp() {
     <main className="narrow">
       <h1>Create your Wattkey account</h1>
       <p className="lead">
-        Register the applications that send energy readings, give each one API keys, and watch
-        their uploads, usage and alerts.
+        Register the applications that send energy readings, give each one API keys, and watch their
+        uploads, usage and alerts.
       </p>
       <CredentialsForm
         submitLabel="Create account"

@@ -42,7 +42,9 @@ function SummaryView({ app, range }: { app: ApplicationOut; range: Range }) {
           <p className="total">
             Total <strong>{formatKwh(summary.data.total_kwh)}</strong> for{' '}
             {summary.data.meter_id ?? 'all meters'}
-            {app.threshold_kwh != null && <> · threshold {formatKwh(app.threshold_kwh)} a reading</>}
+            {app.threshold_kwh != null && (
+              <> · threshold {formatKwh(app.threshold_kwh)} a reading</>
+            )}
           </p>
           <UsageChart summary={summary.data} threshold={app.threshold_kwh} />
           <SummaryTable key={JSON.stringify(range)} summary={summary.data} />
@@ -52,13 +54,25 @@ function SummaryView({ app, range }: { app: ApplicationOut; range: Range }) {
   );
 }
 
-function RangeForm({ meters, range, onChange }: { meters: Meter[]; range: Range; onChange: (range: Range) => void }) {
+function RangeForm({
+  meters,
+  range,
+  onChange,
+}: {
+  meters: Meter[];
+  range: Range;
+  onChange: (range: Range) => void;
+}) {
   const set = (change: Partial<Range>) => onChange({ ...range, ...change });
   return (
     <form className="card range" onSubmit={(event) => event.preventDefault()}>
       <div className="field">
         <label htmlFor="usage-meter">Meter</label>
-        <select id="usage-meter" value={range.meterId} onChange={(e) => set({ meterId: e.target.value })}>
+        <select
+          id="usage-meter"
+          value={range.meterId}
+          onChange={(e) => set({ meterId: e.target.value })}
+        >
           <option value="">All meters ({meters.length})</option>
           {meters.map((meter) => (
             <option key={meter.meter_id} value={meter.meter_id}>
@@ -69,15 +83,31 @@ function RangeForm({ meters, range, onChange }: { meters: Meter[]; range: Range;
       </div>
       <div className="field">
         <label htmlFor="usage-from">From</label>
-        <input id="usage-from" type="date" value={range.from} onChange={(e) => set({ from: e.target.value })} required />
+        <input
+          id="usage-from"
+          type="date"
+          value={range.from}
+          onChange={(e) => set({ from: e.target.value })}
+          required
+        />
       </div>
       <div className="field">
         <label htmlFor="usage-to">To (inclusive)</label>
-        <input id="usage-to" type="date" value={range.to} onChange={(e) => set({ to: e.target.value })} required />
+        <input
+          id="usage-to"
+          type="date"
+          value={range.to}
+          onChange={(e) => set({ to: e.target.value })}
+          required
+        />
       </div>
       <div className="field">
         <label htmlFor="usage-interval">Interval</label>
-        <select id="usage-interval" value={range.interval} onChange={(e) => set({ interval: e.target.value as Interval })}>
+        <select
+          id="usage-interval"
+          value={range.interval}
+          onChange={(e) => set({ interval: e.target.value as Interval })}
+        >
           <option value="hour">Hour</option>
           <option value="day">Day</option>
           <option value="month">Month</option>
@@ -85,7 +115,12 @@ function RangeForm({ meters, range, onChange }: { meters: Meter[]; range: Range;
       </div>
       <div className="field">
         <label htmlFor="usage-zone">Time zone</label>
-        <input id="usage-zone" value={range.timezone} list="usage-zones" onChange={(e) => set({ timezone: e.target.value })} />
+        <input
+          id="usage-zone"
+          value={range.timezone}
+          list="usage-zones"
+          onChange={(e) => set({ timezone: e.target.value })}
+        />
         <datalist id="usage-zones">
           {Intl.supportedValuesOf('timeZone').map((zone) => (
             <option key={zone} value={zone} />
