@@ -5,8 +5,9 @@ import type { IssuedKey } from '../client';
 export function NewSecret({ issued, onDone }: { issued: IssuedKey; onDone: () => void }) {
   const id = useId();
   const [copied, setCopied] = useState<boolean | null>(null);
+  // navigator.clipboard exists only on https:// pages and localhost.
   const copy = () =>
-    navigator.clipboard.writeText(issued.api_key).then(
+    (navigator.clipboard?.writeText(issued.api_key) ?? Promise.reject()).then(
       () => setCopied(true),
       () => setCopied(false),
     );

@@ -5,6 +5,7 @@ import { SentFile, type Sending } from '../components/SentFile';
 import { formatBytes } from '../format';
 
 const ZONES = Intl.supportedValuesOf('timeZone');
+let sendings = 0;
 
 export function Upload({ appId }: { appId: string }) {
   const [files, setFiles] = useState<File[]>([]);
@@ -22,7 +23,7 @@ export function Upload({ appId }: { appId: string }) {
       meter_id: String(form.get('meter_id')),
       timezone: String(form.get('timezone')),
     };
-    const batch = files.map((file) => ({ key: crypto.randomUUID(), file, progress: 0 }));
+    const batch = files.map((file) => ({ key: String(++sendings), file, progress: 0 }));
     setSent((all) => [...batch, ...all]);
     for (const { key, file } of batch) {
       sendFile(appId, file, options, (progress) => update(key, { progress })).then(
