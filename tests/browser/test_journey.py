@@ -50,7 +50,7 @@ def create_key(console: Console) -> str:
     assert secret.startswith("sk_")
     expect(page.get_by_text("this is the only time Wattkey shows it")).to_be_visible()
     page.get_by_role("button", name="Copy", exact=True).click()
-    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    expect(page.get_by_role("button", name="Copied", exact=True)).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == secret
     console.shot("key-created")
     page.reload()
