@@ -6,6 +6,10 @@ export function formatTime(iso: string | null | undefined, empty = '—'): strin
   return iso ? dateTime.format(new Date(iso)) : empty;
 }
 
+export function formatNumber(value: number | null | undefined): string {
+  return value == null ? '—' : kwh.format(value);
+}
+
 export function formatKwh(value: number | null | undefined): string {
   return value == null ? '—' : `${kwh.format(value)} kWh`;
 }

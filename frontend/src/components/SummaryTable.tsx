@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Summary } from '../api/hooks';
-import { formatKwh } from '../format';
+import { formatNumber } from '../format';
 
 const STEP = 100;
 
@@ -28,7 +28,7 @@ export function SummaryTable({ summary }: { summary: Summary }) {
           <tr>
             <th scope="col">{summary.interval[0].toUpperCase() + summary.interval.slice(1)}</th>
             <th scope="col">kWh</th>
-            <th scope="col">Largest reading</th>
+            <th scope="col">Largest reading (kWh)</th>
             <th scope="col">Readings</th>
           </tr>
         </thead>
@@ -36,8 +36,8 @@ export function SummaryTable({ summary }: { summary: Summary }) {
           {rows.map((bucket) => (
             <tr key={bucket.start}>
               <td>{bucketLabel(summary, bucket.start)}</td>
-              <td>{formatKwh(bucket.kwh)}</td>
-              <td>{formatKwh(bucket.max_kwh)}</td>
+              <td>{formatNumber(bucket.kwh)}</td>
+              <td>{formatNumber(bucket.max_kwh)}</td>
               <td>{bucket.readings}</td>
             </tr>
           ))}

@@ -15,6 +15,15 @@ function chartData(summary: Summary, threshold: number | null): uPlot.AlignedDat
   return threshold == null ? data : [...data, buckets.map(() => threshold)];
 }
 
+const DAY = 86_400;
+// Tick steps no finer than the buckets: a chart of days never marks noon. uPlot reads a step of
+// 28 days or more as whole calendar months.
+const TICK_STEPS = {
+  hour: undefined,
+  day: [1, 2, 7, 14, 28, 56, 84, 168, 365].map((days) => days * DAY),
+  month: [28, 56, 84, 168, 365].map((days) => days * DAY),
+};
+
 function options(summary: Summary, threshold: number | null, width: number): uPlot.Options {
   const points = { show: summary.buckets.length <= 400, size: 5 };
   const series: uPlot.Series[] = [
@@ -36,7 +45,8 @@ function options(summary: Summary, threshold: number | null, width: number): uPl
     height: 280,
     tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), summary.timezone),
     series,
-    axes: [{}, { label: 'kWh', size: 60 }],
+    axes: [{ incrs: TICK_STEPS[summary.interval] }, { label: 'kWh', size: 60 }],
+    legend: { live: false },
     hooks: {
       // Recorded for the console bench: from the chart's creation to its first drawing.
       draw: [() => performance.mark('usage-chart-drawn')],
