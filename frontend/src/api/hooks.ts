@@ -159,7 +159,7 @@ export function useRevokeKey(appId: string) {
   });
 }
 
-export const isFinished = (report: UploadReport) =>
+const isFinished = (report: UploadReport) =>
   report.status === 'completed' || report.status === 'failed';
 
 /** One upload's report, asked again every second until it is completed or failed. */
@@ -214,7 +214,7 @@ export function useAlerts(appId: string) {
 export type Meter = { meter_id: string; first_timestamp: string; last_timestamp: string };
 type MeterPage = { items: Meter[]; next_cursor: string | null };
 export type Interval = 'hour' | 'day' | 'month';
-export type SummaryBucket = {
+type SummaryBucket = {
   start: string;
   end: string;
   kwh: number;
@@ -230,7 +230,7 @@ export type Summary = {
   total_kwh: number;
   buckets: SummaryBucket[];
 };
-export type SummaryQuery = {
+type SummaryQuery = {
   interval: Interval;
   start: string;
   end: string;

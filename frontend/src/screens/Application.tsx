@@ -18,7 +18,7 @@ const TABS = {
   settings: 'Settings',
 } as const;
 
-export type Tab = keyof typeof TABS;
+type Tab = keyof typeof TABS;
 
 export function isTab(name: string): name is Tab {
   return name in TABS;
