@@ -28,9 +28,7 @@ export function Settings({ app }: { app: ApplicationOut }) {
       )}
       <div className="card danger-zone">
         <h3>Delete this application</h3>
-        <p>
-          Its API keys stop working at once. Its uploads, usage and alerts can no longer be read.
-        </p>
+        <p>Its API keys stop working at once, and its uploads, readings and alerts are deleted.</p>
         <Problem error={remove.error} />
         <button type="button" className="danger" onClick={() => setConfirming(true)}>
           Delete application
