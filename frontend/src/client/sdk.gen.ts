@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AlertsAlertsGetData, AlertsAlertsGetErrors, AlertsAlertsGetResponses, AlertsAppAppIdAlertsGetData, AlertsAppAppIdAlertsGetErrors, AlertsAppAppIdAlertsGetResponses, ChangeApplicationAppAppIdPatchData, ChangeApplicationAppAppIdPatchErrors, ChangeApplicationAppAppIdPatchResponses, CreateApplicationAppPostData, CreateApplicationAppPostErrors, CreateApplicationAppPostResponses, DeleteApplicationAppAppIdDeleteData, DeleteApplicationAppAppIdDeleteErrors, DeleteApplicationAppAppIdDeleteResponses, GetApplicationAppAppIdGetData, GetApplicationAppAppIdGetErrors, GetApplicationAppAppIdGetResponses, GetUploadAppAppIdUploadsUploadIdGetData, GetUploadAppAppIdUploadsUploadIdGetErrors, GetUploadAppAppIdUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetData, GetUploadUploadsUploadIdGetErrors, GetUploadUploadsUploadIdGetResponses, HealthHealthGetData, HealthHealthGetErrors, HealthHealthGetResponses, IssueKeyAppAppIdApiKeyPostData, IssueKeyAppAppIdApiKeyPostErrors, IssueKeyAppAppIdApiKeyPostResponses, ListApplicationsAppsGetData, ListApplicationsAppsGetResponses, ListKeysAppAppIdApiKeysGetData, ListKeysAppAppIdApiKeysGetErrors, ListKeysAppAppIdApiKeysGetResponses, ListUploadsAppAppIdUploadsGetData, ListUploadsAppAppIdUploadsGetErrors, ListUploadsAppAppIdUploadsGetResponses, ListUploadsUploadsGetData, ListUploadsUploadsGetErrors, ListUploadsUploadsGetResponses, LoginAuthLoginPostData, LoginAuthLoginPostResponses, LoginAuthTokenPostData, LoginAuthTokenPostResponses, LogoutAuthLogoutPostData, LogoutAuthLogoutPostResponses, MeAuthMeGetData, MeAuthMeGetResponses, ProtectedProtectedGetData, ProtectedProtectedGetResponses, RegisterAuthRegisterPostData, RegisterAuthRegisterPostErrors, RegisterAuthRegisterPostResponses, ReplaceApplicationAppAppIdPutData, ReplaceApplicationAppAppIdPutErrors, ReplaceApplicationAppAppIdPutResponses, RevokeKeyAppAppIdApiKeyKeyIdDeleteData, RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors, RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses, RootGetData, RootGetResponses, UploadAppAppIdUploadsPostData, UploadAppAppIdUploadsPostErrors, UploadAppAppIdUploadsPostResponses, UploadUploadsPostData, UploadUploadsPostResponses, UsageAppAppIdUsageGetData, UsageAppAppIdUsageGetErrors, UsageAppAppIdUsageGetResponses, UsageUsageGetData, UsageUsageGetErrors, UsageUsageGetResponses, VerifyKeyVerifyKeyPostData, VerifyKeyVerifyKeyPostResponses } from './types.gen';
+import type { AlertsAlertsGetData, AlertsAlertsGetErrors, AlertsAlertsGetResponses, AlertsAppAppIdAlertsGetData, AlertsAppAppIdAlertsGetErrors, AlertsAppAppIdAlertsGetResponses, ChangeApplicationAppAppIdPatchData, ChangeApplicationAppAppIdPatchErrors, ChangeApplicationAppAppIdPatchResponses, CreateApplicationAppPostData, CreateApplicationAppPostErrors, CreateApplicationAppPostResponses, DeleteApplicationAppAppIdDeleteData, DeleteApplicationAppAppIdDeleteErrors, DeleteApplicationAppAppIdDeleteResponses, GetApplicationAppAppIdGetData, GetApplicationAppAppIdGetErrors, GetApplicationAppAppIdGetResponses, GetUploadAppAppIdUploadsUploadIdGetData, GetUploadAppAppIdUploadsUploadIdGetErrors, GetUploadAppAppIdUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetData, GetUploadUploadsUploadIdGetErrors, GetUploadUploadsUploadIdGetResponses, HealthHealthGetData, HealthHealthGetErrors, HealthHealthGetResponses, IssueKeyAppAppIdApiKeyPostData, IssueKeyAppAppIdApiKeyPostErrors, IssueKeyAppAppIdApiKeyPostResponses, ListApplicationsAppsGetData, ListApplicationsAppsGetErrors, ListApplicationsAppsGetResponses, ListKeysAppAppIdApiKeysGetData, ListKeysAppAppIdApiKeysGetErrors, ListKeysAppAppIdApiKeysGetResponses, ListUploadsAppAppIdUploadsGetData, ListUploadsAppAppIdUploadsGetErrors, ListUploadsAppAppIdUploadsGetResponses, ListUploadsUploadsGetData, ListUploadsUploadsGetErrors, ListUploadsUploadsGetResponses, LoginAuthLoginPostData, LoginAuthLoginPostErrors, LoginAuthLoginPostResponses, LoginAuthTokenPostData, LoginAuthTokenPostErrors, LoginAuthTokenPostResponses, LogoutAuthLogoutPostData, LogoutAuthLogoutPostErrors, LogoutAuthLogoutPostResponses, MeAuthMeGetData, MeAuthMeGetErrors, MeAuthMeGetResponses, ProtectedProtectedGetData, ProtectedProtectedGetErrors, ProtectedProtectedGetResponses, RegisterAuthRegisterPostData, RegisterAuthRegisterPostErrors, RegisterAuthRegisterPostResponses, ReplaceApplicationAppAppIdPutData, ReplaceApplicationAppAppIdPutErrors, ReplaceApplicationAppAppIdPutResponses, RevokeKeyAppAppIdApiKeyKeyIdDeleteData, RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors, RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses, RootGetData, RootGetResponses, UploadAppAppIdUploadsPostData, UploadAppAppIdUploadsPostErrors, UploadAppAppIdUploadsPostResponses, UploadUploadsPostData, UploadUploadsPostErrors, UploadUploadsPostResponses, UsageAppAppIdUsageGetData, UsageAppAppIdUsageGetErrors, UsageAppAppIdUsageGetResponses, UsageUsageGetData, UsageUsageGetErrors, UsageUsageGetResponses, VerifyKeyVerifyKeyPostData, VerifyKeyVerifyKeyPostErrors, VerifyKeyVerifyKeyPostResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -21,7 +21,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Verify Key
  */
-export const verifyKeyVerifyKeyPost = <ThrowOnError extends boolean = false>(options?: Options<VerifyKeyVerifyKeyPostData, ThrowOnError>) => (options?.client ?? client).post<VerifyKeyVerifyKeyPostResponses, unknown, ThrowOnError>({
+export const verifyKeyVerifyKeyPost = <ThrowOnError extends boolean = false>(options?: Options<VerifyKeyVerifyKeyPostData, ThrowOnError>) => (options?.client ?? client).post<VerifyKeyVerifyKeyPostResponses, VerifyKeyVerifyKeyPostErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/verify-key',
     ...options
@@ -30,7 +30,7 @@ export const verifyKeyVerifyKeyPost = <ThrowOnError extends boolean = false>(opt
 /**
  * Protected
  */
-export const protectedProtectedGet = <ThrowOnError extends boolean = false>(options?: Options<ProtectedProtectedGetData, ThrowOnError>) => (options?.client ?? client).get<ProtectedProtectedGetResponses, unknown, ThrowOnError>({
+export const protectedProtectedGet = <ThrowOnError extends boolean = false>(options?: Options<ProtectedProtectedGetData, ThrowOnError>) => (options?.client ?? client).get<ProtectedProtectedGetResponses, ProtectedProtectedGetErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/protected',
     ...options
@@ -58,7 +58,7 @@ export const listUploadsUploadsGet = <ThrowOnError extends boolean = false>(opti
 /**
  * Upload
  */
-export const uploadUploadsPost = <ThrowOnError extends boolean = false>(options: Options<UploadUploadsPostData, ThrowOnError>) => (options.client ?? client).post<UploadUploadsPostResponses, unknown, ThrowOnError>({
+export const uploadUploadsPost = <ThrowOnError extends boolean = false>(options: Options<UploadUploadsPostData, ThrowOnError>) => (options.client ?? client).post<UploadUploadsPostResponses, UploadUploadsPostErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/uploads',
@@ -111,7 +111,7 @@ export const registerAuthRegisterPost = <ThrowOnError extends boolean = false>(o
 /**
  * Sign in, for Swagger's Authorize
  */
-export const loginAuthTokenPost = <ThrowOnError extends boolean = false>(options: Options<LoginAuthTokenPostData, ThrowOnError>) => (options.client ?? client).post<LoginAuthTokenPostResponses, unknown, ThrowOnError>({
+export const loginAuthTokenPost = <ThrowOnError extends boolean = false>(options: Options<LoginAuthTokenPostData, ThrowOnError>) => (options.client ?? client).post<LoginAuthTokenPostResponses, LoginAuthTokenPostErrors, ThrowOnError>({
     url: '/auth/token',
     ...options,
     headers: {
@@ -123,7 +123,7 @@ export const loginAuthTokenPost = <ThrowOnError extends boolean = false>(options
 /**
  * Sign in (JSON or password form)
  */
-export const loginAuthLoginPost = <ThrowOnError extends boolean = false>(options: Options<LoginAuthLoginPostData, ThrowOnError>) => (options.client ?? client).post<LoginAuthLoginPostResponses, unknown, ThrowOnError>({
+export const loginAuthLoginPost = <ThrowOnError extends boolean = false>(options: Options<LoginAuthLoginPostData, ThrowOnError>) => (options.client ?? client).post<LoginAuthLoginPostResponses, LoginAuthLoginPostErrors, ThrowOnError>({
     url: '/auth/login',
     ...options,
     headers: {
@@ -135,7 +135,7 @@ export const loginAuthLoginPost = <ThrowOnError extends boolean = false>(options
 /**
  * Logout
  */
-export const logoutAuthLogoutPost = <ThrowOnError extends boolean = false>(options?: Options<LogoutAuthLogoutPostData, ThrowOnError>) => (options?.client ?? client).post<LogoutAuthLogoutPostResponses, unknown, ThrowOnError>({
+export const logoutAuthLogoutPost = <ThrowOnError extends boolean = false>(options?: Options<LogoutAuthLogoutPostData, ThrowOnError>) => (options?.client ?? client).post<LogoutAuthLogoutPostResponses, LogoutAuthLogoutPostErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/logout',
     ...options
@@ -144,7 +144,7 @@ export const logoutAuthLogoutPost = <ThrowOnError extends boolean = false>(optio
 /**
  * Me
  */
-export const meAuthMeGet = <ThrowOnError extends boolean = false>(options?: Options<MeAuthMeGetData, ThrowOnError>) => (options?.client ?? client).get<MeAuthMeGetResponses, unknown, ThrowOnError>({
+export const meAuthMeGet = <ThrowOnError extends boolean = false>(options?: Options<MeAuthMeGetData, ThrowOnError>) => (options?.client ?? client).get<MeAuthMeGetResponses, MeAuthMeGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/me',
     ...options
@@ -166,7 +166,7 @@ export const createApplicationAppPost = <ThrowOnError extends boolean = false>(o
 /**
  * List Applications
  */
-export const listApplicationsAppsGet = <ThrowOnError extends boolean = false>(options?: Options<ListApplicationsAppsGetData, ThrowOnError>) => (options?.client ?? client).get<ListApplicationsAppsGetResponses, unknown, ThrowOnError>({
+export const listApplicationsAppsGet = <ThrowOnError extends boolean = false>(options?: Options<ListApplicationsAppsGetData, ThrowOnError>) => (options?.client ?? client).get<ListApplicationsAppsGetResponses, ListApplicationsAppsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/apps',
     ...options

@@ -87,19 +87,19 @@ export type ApplicationFields = {
     /**
      * App Name
      */
-    App_name?: string | null;
+    App_name?: string;
     /**
      * Application
      */
-    Application?: string | null;
+    Application?: string;
     /**
      * Email
      */
-    Email?: string | null;
+    Email?: string;
     /**
      * Domain
      */
-    Domain?: string | null;
+    Domain?: string;
     /**
      * Threshold Kwh
      */
@@ -197,6 +197,20 @@ export type DeliveryOut = {
 };
 
 /**
+ * ErrorBody
+ *
+ * Every error answer.
+ */
+export type ErrorBody = {
+    /**
+     * Detail
+     *
+     * A sentence saying what went wrong and what to do
+     */
+    detail: string;
+};
+
+/**
  * Greeting
  */
 export type Greeting = {
@@ -215,13 +229,19 @@ export type Greeting = {
 };
 
 /**
- * HTTPValidationError
+ * Health
  */
-export type HttpValidationError = {
+export type Health = {
     /**
-     * Detail
+     * Status
      */
-    detail?: Array<ValidationError>;
+    status: 'healthy' | 'unhealthy';
+    /**
+     * Checks
+     */
+    checks: {
+        [key: string]: string;
+    };
 };
 
 /**
@@ -340,6 +360,24 @@ export type Me = {
      * Created At
      */
     created_at: string;
+};
+
+/**
+ * Online
+ */
+export type Online = {
+    /**
+     * Status
+     */
+    status?: 'online';
+    /**
+     * Service
+     */
+    service: string;
+    /**
+     * Version
+     */
+    version: string;
 };
 
 /**
@@ -524,40 +562,25 @@ export type UploadReports = {
     uploads: Array<UploadReport>;
 };
 
-/**
- * ValidationError
- */
-export type ValidationError = {
-    /**
-     * Location
-     */
-    loc: Array<string | number>;
-    /**
-     * Message
-     */
-    msg: string;
-    /**
-     * Error Type
-     */
-    type: string;
-    /**
-     * Input
-     */
-    input?: unknown;
-    /**
-     * Context
-     */
-    ctx?: {
-        [key: string]: unknown;
-    };
-};
-
 export type VerifyKeyVerifyKeyPostData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/verify-key';
 };
+
+export type VerifyKeyVerifyKeyPostErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type VerifyKeyVerifyKeyPostError = VerifyKeyVerifyKeyPostErrors[keyof VerifyKeyVerifyKeyPostErrors];
 
 export type VerifyKeyVerifyKeyPostResponses = {
     /**
@@ -574,6 +597,19 @@ export type ProtectedProtectedGetData = {
     query?: never;
     url: '/protected';
 };
+
+export type ProtectedProtectedGetErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type ProtectedProtectedGetError = ProtectedProtectedGetErrors[keyof ProtectedProtectedGetErrors];
 
 export type ProtectedProtectedGetResponses = {
     /**
@@ -593,13 +629,9 @@ export type RootGetData = {
 
 export type RootGetResponses = {
     /**
-     * Response Root  Get
-     *
      * Successful Response
      */
-    200: {
-        [key: string]: string;
-    };
+    200: Online;
 };
 
 export type RootGetResponse = RootGetResponses[keyof RootGetResponses];
@@ -615,17 +647,19 @@ export type HealthHealthGetErrors = {
     /**
      * The storage backend is unreachable
      */
-    503: unknown;
+    503: Health;
 };
+
+export type HealthHealthGetError = HealthHealthGetErrors[keyof HealthHealthGetErrors];
 
 export type HealthHealthGetResponses = {
     /**
-     * Response Health Health Get
-     *
      * Successful Response
      */
-    200: unknown;
+    200: Health;
 };
+
+export type HealthHealthGetResponse = HealthHealthGetResponses[keyof HealthHealthGetResponses];
 
 export type ListUploadsUploadsGetData = {
     body?: never;
@@ -649,9 +683,21 @@ export type ListUploadsUploadsGetData = {
 
 export type ListUploadsUploadsGetErrors = {
     /**
-     * Validation Error
+     * A cursor this API did not hand out
      */
-    422: HttpValidationError;
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type ListUploadsUploadsGetError = ListUploadsUploadsGetErrors[keyof ListUploadsUploadsGetErrors];
@@ -675,24 +721,53 @@ export type UploadUploadsPostData = {
     path?: never;
     query?: {
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
-        threshold_kwh?: string;
+        threshold_kwh?: number;
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
         meter_id?: string;
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
         timezone?: string;
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
         filename?: string;
     };
     url: '/uploads';
 };
+
+export type UploadUploadsPostErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A body of a media type this route does not read
+     */
+    415: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type UploadUploadsPostError = UploadUploadsPostErrors[keyof UploadUploadsPostErrors];
 
 export type UploadUploadsPostResponses = {
     /**
@@ -723,9 +798,21 @@ export type GetUploadUploadsUploadIdGetData = {
 
 export type GetUploadUploadsUploadIdGetErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type GetUploadUploadsUploadIdGetError = GetUploadUploadsUploadIdGetErrors[keyof GetUploadUploadsUploadIdGetErrors];
@@ -777,9 +864,21 @@ export type UsageUsageGetData = {
 
 export type UsageUsageGetErrors = {
     /**
-     * Validation Error
+     * A cursor this API did not hand out
      */
-    422: HttpValidationError;
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type UsageUsageGetError = UsageUsageGetErrors[keyof UsageUsageGetErrors];
@@ -815,9 +914,21 @@ export type AlertsAlertsGetData = {
 
 export type AlertsAlertsGetErrors = {
     /**
-     * Validation Error
+     * A cursor this API did not hand out
      */
-    422: HttpValidationError;
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type AlertsAlertsGetError = AlertsAlertsGetErrors[keyof AlertsAlertsGetErrors];
@@ -840,9 +951,25 @@ export type RegisterAuthRegisterPostData = {
 
 export type RegisterAuthRegisterPostErrors = {
     /**
-     * Validation Error
+     * The request body stopped arriving
      */
-    422: HttpValidationError;
+    408: ErrorBody;
+    /**
+     * It exists already
+     */
+    409: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type RegisterAuthRegisterPostError = RegisterAuthRegisterPostErrors[keyof RegisterAuthRegisterPostErrors];
@@ -875,6 +1002,39 @@ export type LoginAuthTokenPostData = {
     url: '/auth/token';
 };
 
+export type LoginAuthTokenPostErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A body of a media type this route does not read
+     */
+    415: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * Over a limit; see Retry-After
+     */
+    429: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type LoginAuthTokenPostError = LoginAuthTokenPostErrors[keyof LoginAuthTokenPostErrors];
+
 export type LoginAuthTokenPostResponses = {
     /**
      * Successful Response
@@ -903,6 +1063,39 @@ export type LoginAuthLoginPostData = {
     url: '/auth/login';
 };
 
+export type LoginAuthLoginPostErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A body of a media type this route does not read
+     */
+    415: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * Over a limit; see Retry-After
+     */
+    429: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type LoginAuthLoginPostError = LoginAuthLoginPostErrors[keyof LoginAuthLoginPostErrors];
+
 export type LoginAuthLoginPostResponses = {
     /**
      * Successful Response
@@ -919,6 +1112,19 @@ export type LogoutAuthLogoutPostData = {
     url: '/auth/logout';
 };
 
+export type LogoutAuthLogoutPostErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type LogoutAuthLogoutPostError = LogoutAuthLogoutPostErrors[keyof LogoutAuthLogoutPostErrors];
+
 export type LogoutAuthLogoutPostResponses = {
     /**
      * Successful Response
@@ -934,6 +1140,19 @@ export type MeAuthMeGetData = {
     query?: never;
     url: '/auth/me';
 };
+
+export type MeAuthMeGetErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type MeAuthMeGetError = MeAuthMeGetErrors[keyof MeAuthMeGetErrors];
 
 export type MeAuthMeGetResponses = {
     /**
@@ -953,9 +1172,25 @@ export type CreateApplicationAppPostData = {
 
 export type CreateApplicationAppPostErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type CreateApplicationAppPostError = CreateApplicationAppPostErrors[keyof CreateApplicationAppPostErrors];
@@ -975,6 +1210,23 @@ export type ListApplicationsAppsGetData = {
     query?: never;
     url: '/apps';
 };
+
+export type ListApplicationsAppsGetErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type ListApplicationsAppsGetError = ListApplicationsAppsGetErrors[keyof ListApplicationsAppsGetErrors];
 
 export type ListApplicationsAppsGetResponses = {
     /**
@@ -1001,9 +1253,21 @@ export type DeleteApplicationAppAppIdDeleteData = {
 
 export type DeleteApplicationAppAppIdDeleteErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type DeleteApplicationAppAppIdDeleteError = DeleteApplicationAppAppIdDeleteErrors[keyof DeleteApplicationAppAppIdDeleteErrors];
@@ -1031,9 +1295,21 @@ export type GetApplicationAppAppIdGetData = {
 
 export type GetApplicationAppAppIdGetErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type GetApplicationAppAppIdGetError = GetApplicationAppAppIdGetErrors[keyof GetApplicationAppAppIdGetErrors];
@@ -1061,9 +1337,29 @@ export type ChangeApplicationAppAppIdPatchData = {
 
 export type ChangeApplicationAppAppIdPatchErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type ChangeApplicationAppAppIdPatchError = ChangeApplicationAppAppIdPatchErrors[keyof ChangeApplicationAppAppIdPatchErrors];
@@ -1091,9 +1387,29 @@ export type ReplaceApplicationAppAppIdPutData = {
 
 export type ReplaceApplicationAppAppIdPutErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type ReplaceApplicationAppAppIdPutError = ReplaceApplicationAppAppIdPutErrors[keyof ReplaceApplicationAppAppIdPutErrors];
@@ -1124,9 +1440,29 @@ export type IssueKeyAppAppIdApiKeyPostData = {
 
 export type IssueKeyAppAppIdApiKeyPostErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type IssueKeyAppAppIdApiKeyPostError = IssueKeyAppAppIdApiKeyPostErrors[keyof IssueKeyAppAppIdApiKeyPostErrors];
@@ -1154,9 +1490,21 @@ export type ListKeysAppAppIdApiKeysGetData = {
 
 export type ListKeysAppAppIdApiKeysGetErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type ListKeysAppAppIdApiKeysGetError = ListKeysAppAppIdApiKeysGetErrors[keyof ListKeysAppAppIdApiKeysGetErrors];
@@ -1190,9 +1538,21 @@ export type RevokeKeyAppAppIdApiKeyKeyIdDeleteData = {
 
 export type RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type RevokeKeyAppAppIdApiKeyKeyIdDeleteError = RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors[keyof RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors];
@@ -1233,9 +1593,25 @@ export type ListUploadsAppAppIdUploadsGetData = {
 
 export type ListUploadsAppAppIdUploadsGetErrors = {
     /**
-     * Validation Error
+     * A cursor this API did not hand out
      */
-    422: HttpValidationError;
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type ListUploadsAppAppIdUploadsGetError = ListUploadsAppAppIdUploadsGetErrors[keyof ListUploadsAppAppIdUploadsGetErrors];
@@ -1264,19 +1640,19 @@ export type UploadAppAppIdUploadsPostData = {
     };
     query?: {
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
-        threshold_kwh?: string;
+        threshold_kwh?: number;
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
         meter_id?: string;
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
         timezone?: string;
         /**
-         * Raw text/csv bodies only: the same as the multipart field.
+         * The same as the multipart field, which wins when both are given.
          */
         filename?: string;
     };
@@ -1285,9 +1661,33 @@ export type UploadAppAppIdUploadsPostData = {
 
 export type UploadAppAppIdUploadsPostErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * A body of a media type this route does not read
+     */
+    415: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type UploadAppAppIdUploadsPostError = UploadAppAppIdUploadsPostErrors[keyof UploadAppAppIdUploadsPostErrors];
@@ -1325,9 +1725,21 @@ export type GetUploadAppAppIdUploadsUploadIdGetData = {
 
 export type GetUploadAppAppIdUploadsUploadIdGetErrors = {
     /**
-     * Validation Error
+     * Missing, wrong, expired or revoked credentials
      */
-    422: HttpValidationError;
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type GetUploadAppAppIdUploadsUploadIdGetError = GetUploadAppAppIdUploadsUploadIdGetErrors[keyof GetUploadAppAppIdUploadsUploadIdGetErrors];
@@ -1384,9 +1796,25 @@ export type UsageAppAppIdUsageGetData = {
 
 export type UsageAppAppIdUsageGetErrors = {
     /**
-     * Validation Error
+     * A cursor this API did not hand out
      */
-    422: HttpValidationError;
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type UsageAppAppIdUsageGetError = UsageAppAppIdUsageGetErrors[keyof UsageAppAppIdUsageGetErrors];
@@ -1427,9 +1855,25 @@ export type AlertsAppAppIdAlertsGetData = {
 
 export type AlertsAppAppIdAlertsGetErrors = {
     /**
-     * Validation Error
+     * A cursor this API did not hand out
      */
-    422: HttpValidationError;
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
 };
 
 export type AlertsAppAppIdAlertsGetError = AlertsAppAppIdAlertsGetErrors[keyof AlertsAppAppIdAlertsGetErrors];
