@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AlertsAlertsGetData, AlertsAlertsGetErrors, AlertsAlertsGetResponses, AlertsAppAppIdAlertsGetData, AlertsAppAppIdAlertsGetErrors, AlertsAppAppIdAlertsGetResponses, ChangeApplicationAppAppIdPatchData, ChangeApplicationAppAppIdPatchErrors, ChangeApplicationAppAppIdPatchResponses, CreateApplicationAppPostData, CreateApplicationAppPostErrors, CreateApplicationAppPostResponses, DeleteApplicationAppAppIdDeleteData, DeleteApplicationAppAppIdDeleteErrors, DeleteApplicationAppAppIdDeleteResponses, GetApplicationAppAppIdGetData, GetApplicationAppAppIdGetErrors, GetApplicationAppAppIdGetResponses, GetUploadAppAppIdUploadsUploadIdGetData, GetUploadAppAppIdUploadsUploadIdGetErrors, GetUploadAppAppIdUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetData, GetUploadUploadsUploadIdGetErrors, GetUploadUploadsUploadIdGetResponses, HealthHealthGetData, HealthHealthGetErrors, HealthHealthGetResponses, IssueKeyAppAppIdApiKeyPostData, IssueKeyAppAppIdApiKeyPostErrors, IssueKeyAppAppIdApiKeyPostResponses, ListApplicationsAppsGetData, ListApplicationsAppsGetErrors, ListApplicationsAppsGetResponses, ListKeysAppAppIdApiKeysGetData, ListKeysAppAppIdApiKeysGetErrors, ListKeysAppAppIdApiKeysGetResponses, ListUploadsAppAppIdUploadsGetData, ListUploadsAppAppIdUploadsGetErrors, ListUploadsAppAppIdUploadsGetResponses, ListUploadsUploadsGetData, ListUploadsUploadsGetErrors, ListUploadsUploadsGetResponses, LoginAuthLoginPostData, LoginAuthLoginPostErrors, LoginAuthLoginPostResponses, LoginAuthTokenPostData, LoginAuthTokenPostErrors, LoginAuthTokenPostResponses, LogoutAuthLogoutPostData, LogoutAuthLogoutPostErrors, LogoutAuthLogoutPostResponses, MeAuthMeGetData, MeAuthMeGetErrors, MeAuthMeGetResponses, ProtectedProtectedGetData, ProtectedProtectedGetErrors, ProtectedProtectedGetResponses, RegisterAuthRegisterPostData, RegisterAuthRegisterPostErrors, RegisterAuthRegisterPostResponses, ReplaceApplicationAppAppIdPutData, ReplaceApplicationAppAppIdPutErrors, ReplaceApplicationAppAppIdPutResponses, RevokeKeyAppAppIdApiKeyKeyIdDeleteData, RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors, RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses, RootGetData, RootGetResponses, UploadAppAppIdUploadsPostData, UploadAppAppIdUploadsPostErrors, UploadAppAppIdUploadsPostResponses, UploadUploadsPostData, UploadUploadsPostErrors, UploadUploadsPostResponses, UsageAppAppIdUsageGetData, UsageAppAppIdUsageGetErrors, UsageAppAppIdUsageGetResponses, UsageUsageGetData, UsageUsageGetErrors, UsageUsageGetResponses, VerifyKeyVerifyKeyPostData, VerifyKeyVerifyKeyPostErrors, VerifyKeyVerifyKeyPostResponses } from './types.gen';
+import type { AlertsAlertsGetData, AlertsAlertsGetErrors, AlertsAlertsGetResponses, AlertsAppAppIdAlertsGetData, AlertsAppAppIdAlertsGetErrors, AlertsAppAppIdAlertsGetResponses, ChangeApplicationAppAppIdPatchData, ChangeApplicationAppAppIdPatchErrors, ChangeApplicationAppAppIdPatchResponses, CreateApplicationAppPostData, CreateApplicationAppPostErrors, CreateApplicationAppPostResponses, DeleteApplicationAppAppIdDeleteData, DeleteApplicationAppAppIdDeleteErrors, DeleteApplicationAppAppIdDeleteResponses, GetApplicationAppAppIdGetData, GetApplicationAppAppIdGetErrors, GetApplicationAppAppIdGetResponses, GetUploadAppAppIdUploadsUploadIdGetData, GetUploadAppAppIdUploadsUploadIdGetErrors, GetUploadAppAppIdUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetData, GetUploadUploadsUploadIdGetErrors, GetUploadUploadsUploadIdGetResponses, HealthHealthGetData, HealthHealthGetErrors, HealthHealthGetResponses, IssueKeyAppAppIdApiKeyPostData, IssueKeyAppAppIdApiKeyPostErrors, IssueKeyAppAppIdApiKeyPostResponses, ListApplicationsAppsGetData, ListApplicationsAppsGetErrors, ListApplicationsAppsGetResponses, ListKeysAppAppIdApiKeysGetData, ListKeysAppAppIdApiKeysGetErrors, ListKeysAppAppIdApiKeysGetResponses, ListUploadsAppAppIdUploadsGetData, ListUploadsAppAppIdUploadsGetErrors, ListUploadsAppAppIdUploadsGetResponses, ListUploadsUploadsGetData, ListUploadsUploadsGetErrors, ListUploadsUploadsGetResponses, LoginAuthLoginPostData, LoginAuthLoginPostErrors, LoginAuthLoginPostResponses, LoginAuthTokenPostData, LoginAuthTokenPostErrors, LoginAuthTokenPostResponses, LogoutAuthLogoutPostData, LogoutAuthLogoutPostErrors, LogoutAuthLogoutPostResponses, MeAuthMeGetData, MeAuthMeGetErrors, MeAuthMeGetResponses, MetersAppAppIdMetersGetData, MetersAppAppIdMetersGetErrors, MetersAppAppIdMetersGetResponses, MetersMetersGetData, MetersMetersGetErrors, MetersMetersGetResponses, ProtectedProtectedGetData, ProtectedProtectedGetErrors, ProtectedProtectedGetResponses, RegisterAuthRegisterPostData, RegisterAuthRegisterPostErrors, RegisterAuthRegisterPostResponses, ReplaceApplicationAppAppIdPutData, ReplaceApplicationAppAppIdPutErrors, ReplaceApplicationAppAppIdPutResponses, RevokeKeyAppAppIdApiKeyKeyIdDeleteData, RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors, RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses, RootGetData, RootGetResponses, UploadAppAppIdUploadsPostData, UploadAppAppIdUploadsPostErrors, UploadAppAppIdUploadsPostResponses, UploadUploadsPostData, UploadUploadsPostErrors, UploadUploadsPostResponses, UsageAppAppIdUsageGetData, UsageAppAppIdUsageGetErrors, UsageAppAppIdUsageGetResponses, UsageSummaryAppAppIdUsageSummaryGetData, UsageSummaryAppAppIdUsageSummaryGetErrors, UsageSummaryAppAppIdUsageSummaryGetResponses, UsageSummaryUsageSummaryGetData, UsageSummaryUsageSummaryGetErrors, UsageSummaryUsageSummaryGetResponses, UsageUsageGetData, UsageUsageGetErrors, UsageUsageGetResponses, VerifyKeyVerifyKeyPostData, VerifyKeyVerifyKeyPostErrors, VerifyKeyVerifyKeyPostResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -84,6 +84,24 @@ export const getUploadUploadsUploadIdGet = <ThrowOnError extends boolean = false
 export const usageUsageGet = <ThrowOnError extends boolean = false>(options?: Options<UsageUsageGetData, ThrowOnError>) => (options?.client ?? client).get<UsageUsageGetResponses, UsageUsageGetErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/usage',
+    ...options
+});
+
+/**
+ * Usage Summary
+ */
+export const usageSummaryUsageSummaryGet = <ThrowOnError extends boolean = false>(options: Options<UsageSummaryUsageSummaryGetData, ThrowOnError>) => (options.client ?? client).get<UsageSummaryUsageSummaryGetResponses, UsageSummaryUsageSummaryGetErrors, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/usage/summary',
+    ...options
+});
+
+/**
+ * Meters
+ */
+export const metersMetersGet = <ThrowOnError extends boolean = false>(options?: Options<MetersMetersGetData, ThrowOnError>) => (options?.client ?? client).get<MetersMetersGetResponses, MetersMetersGetErrors, ThrowOnError>({
+    security: [{ name: 'X-API-Key', type: 'apiKey' }],
+    url: '/meters',
     ...options
 });
 
@@ -285,6 +303,24 @@ export const getUploadAppAppIdUploadsUploadIdGet = <ThrowOnError extends boolean
 export const usageAppAppIdUsageGet = <ThrowOnError extends boolean = false>(options: Options<UsageAppAppIdUsageGetData, ThrowOnError>) => (options.client ?? client).get<UsageAppAppIdUsageGetResponses, UsageAppAppIdUsageGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/usage',
+    ...options
+});
+
+/**
+ * Usage Summary
+ */
+export const usageSummaryAppAppIdUsageSummaryGet = <ThrowOnError extends boolean = false>(options: Options<UsageSummaryAppAppIdUsageSummaryGetData, ThrowOnError>) => (options.client ?? client).get<UsageSummaryAppAppIdUsageSummaryGetResponses, UsageSummaryAppAppIdUsageSummaryGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/app/{app_id}/usage/summary',
+    ...options
+});
+
+/**
+ * Meters
+ */
+export const metersAppAppIdMetersGet = <ThrowOnError extends boolean = false>(options: Options<MetersAppAppIdMetersGetData, ThrowOnError>) => (options.client ?? client).get<MetersAppAppIdMetersGetResponses, MetersAppAppIdMetersGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/app/{app_id}/meters',
     ...options
 });
 

@@ -363,6 +363,24 @@ export type Me = {
 };
 
 /**
+ * MeterOut
+ */
+export type MeterOut = {
+    /**
+     * Meter Id
+     */
+    meter_id: string;
+    /**
+     * First Timestamp
+     */
+    first_timestamp: string;
+    /**
+     * Last Timestamp
+     */
+    last_timestamp: string;
+};
+
+/**
  * Online
  */
 export type Online = {
@@ -388,6 +406,20 @@ export type PageAlertOut = {
      * Items
      */
     items: Array<AlertOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[MeterOut]
+ */
+export type PageMeterOut = {
+    /**
+     * Items
+     */
+    items: Array<MeterOut>;
     /**
      * Next Cursor
      */
@@ -477,6 +509,32 @@ export type RowError = {
 };
 
 /**
+ * SummaryBucket
+ */
+export type SummaryBucket = {
+    /**
+     * Start
+     */
+    start: string;
+    /**
+     * End
+     */
+    end: string;
+    /**
+     * Kwh
+     */
+    kwh: number;
+    /**
+     * Max Kwh
+     */
+    max_kwh: number | null;
+    /**
+     * Readings
+     */
+    readings: number;
+};
+
+/**
  * Token
  */
 export type Token = {
@@ -560,6 +618,40 @@ export type UploadReports = {
      * Uploads
      */
     uploads: Array<UploadReport>;
+};
+
+/**
+ * UsageSummary
+ */
+export type UsageSummary = {
+    /**
+     * Interval
+     */
+    interval: 'hour' | 'day' | 'month';
+    /**
+     * Timezone
+     */
+    timezone: string;
+    /**
+     * Meter Id
+     */
+    meter_id: string | null;
+    /**
+     * Start
+     */
+    start: string;
+    /**
+     * End
+     */
+    end: string;
+    /**
+     * Total Kwh
+     */
+    total_kwh: number;
+    /**
+     * Buckets
+     */
+    buckets: Array<SummaryBucket>;
 };
 
 export type VerifyKeyVerifyKeyPostData = {
@@ -891,6 +983,118 @@ export type UsageUsageGetResponses = {
 };
 
 export type UsageUsageGetResponse = UsageUsageGetResponses[keyof UsageUsageGetResponses];
+
+export type UsageSummaryUsageSummaryGetData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Interval
+         */
+        interval: 'hour' | 'day' | 'month';
+        /**
+         * Start
+         *
+         * ISO 8601 date or date and time of the range's first; in `timezone` without an offset
+         */
+        start: string;
+        /**
+         * End
+         *
+         * ISO 8601 date or date and time of the range's end, excluded; in `timezone` without an offset
+         */
+        end: string;
+        /**
+         * Meter Id
+         *
+         * One meter; every meter summed without it
+         */
+        meter_id?: string | null;
+        /**
+         * Timezone
+         *
+         * IANA name of the buckets' calendar
+         */
+        timezone?: string;
+    };
+    url: '/usage/summary';
+};
+
+export type UsageSummaryUsageSummaryGetErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type UsageSummaryUsageSummaryGetError = UsageSummaryUsageSummaryGetErrors[keyof UsageSummaryUsageSummaryGetErrors];
+
+export type UsageSummaryUsageSummaryGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageSummary;
+};
+
+export type UsageSummaryUsageSummaryGetResponse = UsageSummaryUsageSummaryGetResponses[keyof UsageSummaryUsageSummaryGetResponses];
+
+export type MetersMetersGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/meters';
+};
+
+export type MetersMetersGetErrors = {
+    /**
+     * A cursor this API did not hand out
+     */
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type MetersMetersGetError = MetersMetersGetErrors[keyof MetersMetersGetErrors];
+
+export type MetersMetersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageMeterOut;
+};
+
+export type MetersMetersGetResponse = MetersMetersGetResponses[keyof MetersMetersGetResponses];
 
 export type AlertsAlertsGetData = {
     body?: never;
@@ -1827,6 +2031,136 @@ export type UsageAppAppIdUsageGetResponses = {
 };
 
 export type UsageAppAppIdUsageGetResponse = UsageAppAppIdUsageGetResponses[keyof UsageAppAppIdUsageGetResponses];
+
+export type UsageSummaryAppAppIdUsageSummaryGetData = {
+    body?: never;
+    path: {
+        /**
+         * App Id
+         */
+        app_id: string;
+    };
+    query: {
+        /**
+         * Interval
+         */
+        interval: 'hour' | 'day' | 'month';
+        /**
+         * Start
+         *
+         * ISO 8601 date or date and time of the range's first; in `timezone` without an offset
+         */
+        start: string;
+        /**
+         * End
+         *
+         * ISO 8601 date or date and time of the range's end, excluded; in `timezone` without an offset
+         */
+        end: string;
+        /**
+         * Meter Id
+         *
+         * One meter; every meter summed without it
+         */
+        meter_id?: string | null;
+        /**
+         * Timezone
+         *
+         * IANA name of the buckets' calendar
+         */
+        timezone?: string;
+    };
+    url: '/app/{app_id}/usage/summary';
+};
+
+export type UsageSummaryAppAppIdUsageSummaryGetErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type UsageSummaryAppAppIdUsageSummaryGetError = UsageSummaryAppAppIdUsageSummaryGetErrors[keyof UsageSummaryAppAppIdUsageSummaryGetErrors];
+
+export type UsageSummaryAppAppIdUsageSummaryGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageSummary;
+};
+
+export type UsageSummaryAppAppIdUsageSummaryGetResponse = UsageSummaryAppAppIdUsageSummaryGetResponses[keyof UsageSummaryAppAppIdUsageSummaryGetResponses];
+
+export type MetersAppAppIdMetersGetData = {
+    body?: never;
+    path: {
+        /**
+         * App Id
+         */
+        app_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/app/{app_id}/meters';
+};
+
+export type MetersAppAppIdMetersGetErrors = {
+    /**
+     * A cursor this API did not hand out
+     */
+    400: ErrorBody;
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type MetersAppAppIdMetersGetError = MetersAppAppIdMetersGetErrors[keyof MetersAppAppIdMetersGetErrors];
+
+export type MetersAppAppIdMetersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageMeterOut;
+};
+
+export type MetersAppAppIdMetersGetResponse = MetersAppAppIdMetersGetResponses[keyof MetersAppAppIdMetersGetResponses];
 
 export type AlertsAppAppIdAlertsGetData = {
     body?: never;
