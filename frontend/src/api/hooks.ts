@@ -20,20 +20,23 @@ import {
   loginAuthLoginPost,
   logoutAuthLogoutPost,
   meAuthMeGet,
+  metersAppAppIdMetersGet,
   registerAuthRegisterPost,
   replaceApplicationAppAppIdPut,
   revokeKeyAppAppIdApiKeyKeyIdDelete,
+  usageSummaryAppAppIdUsageSummaryGet,
   type ApplicationBody,
   type KeyRequest,
+  type MeterOut,
+  type PageMeterOut,
   type UploadReport,
+  type UsageSummaryAppAppIdUsageSummaryGetData,
 } from '../client';
-import { client } from '../client/client.gen';
 import './client';
 import { navigate } from '../router';
 import { setToken } from './session';
 
 const PAGE = 50;
-const bearer = [{ scheme: 'bearer', type: 'http' }] as const;
 
 export type Credentials = { email: string; password: string };
 
@@ -210,47 +213,20 @@ export function useAlerts(appId: string) {
   });
 }
 
-// Summaries and meters: typed here until the server's OpenAPI document has their routes.
-export type Meter = { meter_id: string; first_timestamp: string; last_timestamp: string };
-type MeterPage = { items: Meter[]; next_cursor: string | null };
-export type Interval = 'hour' | 'day' | 'month';
-type SummaryBucket = {
-  start: string;
-  end: string;
-  kwh: number;
-  max_kwh: number | null;
-  readings: number;
-};
-export type Summary = {
-  interval: Interval;
-  timezone: string;
-  meter_id: string | null;
-  start: string;
-  end: string;
-  total_kwh: number;
-  buckets: SummaryBucket[];
-};
-type SummaryQuery = {
-  interval: Interval;
-  start: string;
-  end: string;
-  timezone: string;
-  meter_id?: string;
-};
+export type Interval = UsageSummaryAppAppIdUsageSummaryGetData['query']['interval'];
+type SummaryQuery = UsageSummaryAppAppIdUsageSummaryGetData['query'];
 
 /** Every meter of the application, by meter_id (all pages). */
 export function useMeters(appId: string) {
   return useQuery({
     queryKey: ['apps', appId, 'meters'],
     queryFn: async () => {
-      const meters: Meter[] = [];
+      const meters: MeterOut[] = [];
       let cursor: string | null = null;
       do {
-        const { data }: { data: MeterPage } = await client.get<{ 200: MeterPage }, unknown, true>({
-          url: '/app/{app_id}/meters',
+        const { data }: { data: PageMeterOut } = await metersAppAppIdMetersGet({
           path: { app_id: appId },
           query: { limit: 1000, cursor },
-          security: [...bearer],
           throwOnError: true,
         });
         meters.push(...data.items);
@@ -266,11 +242,9 @@ export function useUsageSummary(appId: string, query: SummaryQuery) {
     queryKey: ['apps', appId, 'summary', query],
     queryFn: async () =>
       (
-        await client.get<{ 200: Summary }, unknown, true>({
-          url: '/app/{app_id}/usage/summary',
+        await usageSummaryAppAppIdUsageSummaryGet({
           path: { app_id: appId },
           query,
-          security: [...bearer],
           throwOnError: true,
         })
       ).data,

@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import type { Summary } from '../api/hooks';
+import type { UsageSummary } from '../client';
 import { formatNumber } from '../format';
 
 const STEP = 100;
 
-function bucketLabel(summary: Summary, start: string): string {
+function bucketLabel(summary: UsageSummary, start: string): string {
   const style: Intl.DateTimeFormatOptions =
     summary.interval === 'hour'
-      ? { dateStyle: 'medium', timeStyle: 'short' }
+      ? { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }
       : summary.interval === 'day'
         ? { dateStyle: 'medium' }
         : { year: 'numeric', month: 'long' };
@@ -17,9 +17,10 @@ function bucketLabel(summary: Summary, start: string): string {
 }
 
 /** The buckets of a summary, a hundred at a time. */
-export function SummaryTable({ summary }: { summary: Summary }) {
+export function SummaryTable({ summary }: { summary: UsageSummary }) {
   const [shown, setShown] = useState(STEP);
   const rows = summary.buckets.slice(0, shown);
+  const left = summary.buckets.length - rows.length;
   return (
     <>
       <table className="numbers">
@@ -43,10 +44,9 @@ export function SummaryTable({ summary }: { summary: Summary }) {
           ))}
         </tbody>
       </table>
-      {summary.buckets.length > shown && (
+      {left > 0 && (
         <button type="button" className="secondary" onClick={() => setShown(shown + STEP)}>
-          Show {Math.min(STEP, summary.buckets.length - shown)} more of{' '}
-          {summary.buckets.length - shown} remaining
+          {left > STEP ? `Show ${STEP} more (${left} left)` : `Show the last ${left}`}
         </button>
       )}
     </>

@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Summary } from '../api/hooks';
+import type { UsageSummary } from '../client';
 
-type UsageChartProps = { summary: Summary; threshold: number | null };
+type UsageChartProps = { summary: UsageSummary; threshold: number | null };
 
-function chartData(summary: Summary, threshold: number | null): uPlot.AlignedData {
+function chartData(summary: UsageSummary, threshold: number | null): uPlot.AlignedData {
   const { buckets } = summary;
   const data: uPlot.AlignedData = [
     buckets.map((bucket) => Date.parse(bucket.start) / 1000),
@@ -24,7 +24,7 @@ const TICK_STEPS = {
   month: [28, 56, 84, 168, 365].map((days) => days * DAY),
 };
 
-function options(summary: Summary, threshold: number | null, width: number): uPlot.Options {
+function options(summary: UsageSummary, threshold: number | null, width: number): uPlot.Options {
   const points = { show: summary.buckets.length <= 400, size: 5 };
   const series: uPlot.Series[] = [
     { label: 'Bucket start' },

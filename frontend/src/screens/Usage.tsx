@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { useMeters, useUsageSummary, type Interval, type Meter } from '../api/hooks';
-import type { ApplicationOut } from '../client';
+import { useMeters, useUsageSummary, type Interval } from '../api/hooks';
+import type { ApplicationOut, MeterOut } from '../client';
 import { Problem } from '../components/Problem';
 import { SummaryTable } from '../components/SummaryTable';
 import { UsageChart } from '../components/UsageChart';
@@ -15,7 +15,7 @@ type Range = { meterId: string; from: string; to: string; interval: Interval; ti
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The week up to the newest reading of the application's meters. */
-function lastWeek(meters: Meter[]): Range {
+function lastWeek(meters: MeterOut[]): Range {
   const newest = Math.max(...meters.map((meter) => Date.parse(meter.last_timestamp)));
   return {
     meterId: '',
@@ -59,7 +59,7 @@ function RangeForm({
   range,
   onChange,
 }: {
-  meters: Meter[];
+  meters: MeterOut[];
   range: Range;
   onChange: (range: Range) => void;
 }) {
