@@ -86,8 +86,21 @@ def upload_two_files(console: Console, folder: Path) -> None:
     console.shot("upload-reports")
 
 
-def see_alert_and_uploads(console: Console) -> None:
+def see_usage(console: Console) -> None:
     page = console.page
+    page.get_by_role("link", name="Usage").click()
+    expect(page.locator(".chart canvas")).to_be_visible()
+    expect(page.locator(".chart").get_by_text("Threshold")).to_be_visible()
+    expect(page.locator("table.numbers tbody tr")).to_have_count(7)
+    console.shot("usage")
+
+
+def see_uploads_and_alert(console: Console) -> None:
+    page = console.page
+    page.get_by_role("link", name="Uploads", exact=True).click()
+    names = page.locator(".report-list .file-name strong")
+    expect(names).to_have_count(2)
+    console.shot("uploads")
     page.get_by_role("link", name="alert", exact=True).click()
     expect(page.get_by_role("heading", name="Alerts, newest first")).to_be_visible()
     alert = page.locator(".alert").first
@@ -97,10 +110,6 @@ def see_alert_and_uploads(console: Console) -> None:
     expect(alert.get_by_text("log", exact=True)).to_be_visible()
     expect(alert.get_by_text("alerts@example.com")).to_be_visible()
     console.shot("alerts")
-    page.get_by_role("link", name="Uploads", exact=True).click()
-    names = page.locator(".report-list .file-name strong")
-    expect(names).to_have_count(2)
-    console.shot("uploads")
 
 
 def revoke_key(console: Console) -> None:
@@ -123,7 +132,8 @@ def test_new_operator_journey(console: Console, tmp_path: Path) -> None:
     expect(page.get_by_text(email)).to_be_visible()
     create_key(console)
     upload_two_files(console, tmp_path)
-    see_alert_and_uploads(console)
+    see_usage(console)
+    see_uploads_and_alert(console)
     revoke_key(console)
     page.get_by_role("link", name="Applications").click()
     expect(page.get_by_role("link", name="Meters North")).to_be_visible()
