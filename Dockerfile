@@ -10,6 +10,17 @@
 # (README, Configuration); the defaults below are the container's, not the program's.
 
 ARG PYTHON_IMAGE=python:3.11-slim
+ARG NODE_IMAGE=node:20-slim
+
+# ---------------------------------------------------------------------------------------------
+# The web console: npm ci and the production build, into /src/console/dist.
+FROM ${NODE_IMAGE} AS console
+
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
 
 # ---------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS build
@@ -29,8 +40,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
         > /tmp/requirements.txt \
     && pip install --no-cache-dir -r /tmp/requirements.txt
 
-# Then the project itself (packages routers, services, storage; modules server, settings).
+# Then the project itself (packages routers, services, storage, console; modules server,
+# settings), with the console built in its stage.
 COPY . .
+COPY --from=console /src/console/dist ./console/dist
 RUN pip install --no-cache-dir --no-deps .
 
 # ---------------------------------------------------------------------------------------------
@@ -51,6 +64,7 @@ COPY --from=build /opt/venv /opt/venv
 # The whole build context minus .dockerignore: server.py, settings.py and the packages. Owned
 # by root and compiled here: the service user can read it but not change it.
 COPY --chown=root:root . /app
+COPY --from=console --chown=root:root /src/console/dist /app/console/dist
 RUN python -m compileall -q /app \
     && chmod -R a+rX,go-w /app
 

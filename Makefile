@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test lint format bench clean
+.PHONY: install install-dev console api-client run test lint format bench clean
 
-install: $(RUNTIME)
+install: $(RUNTIME) console
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Wattkey needs Python 3.11 or newer"'
@@ -20,17 +20,27 @@ $(RUNTIME): pyproject.toml | $(VENV)/bin/python
 	@$(BIN)/python -m pip install --quiet --progress-bar off -e .
 	@touch $(RUNTIME)
 
-install-dev: $(DEV)
+install-dev: $(DEV) console
 
 $(DEV): pyproject.toml $(RUNTIME)
 	@echo "Installing the test and lint tools into $(VENV) ..."
 	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
 	@touch $(DEV)
 
+# The web console (frontend/ -> console/dist), when Node.js 20+ is installed and it is stale.
+console:
+	@scripts/build-console
+
+# Regenerate frontend/openapi.json and the console's API client from the server's routes.
+api-client: $(RUNTIME) console
+	$(BIN)/python scripts/export-openapi frontend/openapi.json
+	cd frontend && npm run generate
+
 run: install
 	$(BIN)/python server.py
 
 test: install-dev
+	@scripts/ensure-chromium
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 lint: install-dev
@@ -39,6 +49,7 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	scripts/lint-deploy
+	scripts/lint-console
 
 format: install-dev
 	$(BIN)/ruff check --fix .
@@ -55,6 +66,7 @@ bench: install-dev
 	$(BIN)/python -m bench.summary --backend aws
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.sign_in_flood
+	$(BIN)/python -m bench.console
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info console/dist frontend/node_modules

@@ -16,9 +16,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
+import console
 from logging_config import configure_logging
 from routers import alerts, api_keys, applications, auth, health, meters, uploads, usage
 from routers.body_limit import BodyLimitMiddleware
+from routers.console import console_router, missing_note
 from routers.deps import get_api_key_application, get_owned_application
 from routers.errors import UnexpectedErrorMiddleware, documented, install_error_handlers
 from routers.password_work import create_limiter
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             prefix="/app/{app_id}",
             responses=documented(404),
         )
+    app.include_router(console_router(console.DIST))
     # Added innermost first: the request log and CORS headers wrap every answer, 500s too.
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(
@@ -102,6 +105,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         storage.location,
         extra={"backend": storage.backend, "storage": storage.location},
     )
+    if note := missing_note(console.DIST):
+        logger.warning(note)
     try:
         yield
     finally:

@@ -1,0 +1,21 @@
+// How numbers, sizes and times read on screen.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const kwh = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
+
+export function formatTime(iso: string | null | undefined, empty = '—'): string {
+  return iso ? dateTime.format(new Date(iso)) : empty;
+}
+
+export function formatNumber(value: number | null | undefined): string {
+  return value == null ? '—' : kwh.format(value);
+}
+
+export function formatKwh(value: number | null | undefined): string {
+  return value == null ? '—' : `${kwh.format(value)} kWh`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
