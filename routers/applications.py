@@ -7,7 +7,12 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field
 
 from routers.deps import CurrentOperator, OwnedApplication, ServicesDep
 from routers.errors import documented
-from services.applications import Application, ApplicationChanges, ApplicationDraft
+from services.applications import (
+    Application,
+    ApplicationChanges,
+    ApplicationDraft,
+    CsvColumns,
+)
 from services.thresholds import Threshold
 
 router = APIRouter(tags=["applications"], responses=documented(401, 422, 503))
@@ -36,6 +41,11 @@ class ApplicationFields(BaseModel):
     threshold_kwh: Threshold | None = None
     alert_emails: AlertEmails = None
     alert_sns_topic_arn: TopicArn = None
+    csv_columns: CsvColumns | None = Field(
+        default=None,
+        description="The columns of this application's CSV files when the reader does not "
+        "know their layout; an upload's own `columns` wins.",
+    )
 
     def changes(self) -> ApplicationChanges:
         renamed = {
@@ -69,6 +79,7 @@ class ApplicationBody(ApplicationFields):
             threshold_kwh=self.threshold_kwh,
             alert_emails=list(self.alert_emails or []),
             alert_sns_topic_arn=self.alert_sns_topic_arn,
+            csv_columns=self.csv_columns,
         )
 
 
@@ -81,6 +92,7 @@ class ApplicationOut(BaseModel):
     threshold_kwh: float | None
     alert_emails: list[str]
     alert_sns_topic_arn: str | None
+    csv_columns: CsvColumns | None
     created_at: str
     updated_at: str
 

@@ -11,7 +11,7 @@ from routers.errors import validated
 from services.incoming import IncomingFile, Spool
 from services.ingestion import UploadOptions
 
-OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone")
+OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone", "columns")
 FILE_FIELDS = ("files", "file")
 RAW_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
 CHUNK_BYTES = 1024 * 1024
@@ -23,6 +23,12 @@ UNSUPPORTED_TYPE = (
 )
 NO_FILES = "The request has no files: add one or more multipart parts named `files`."
 
+COLUMNS = {
+    "type": "string",
+    "description": "JSON naming the columns of a layout the reader does not know: "
+    '{"time", "usage", "clock"?, "meter"?, "unit"?, "cumulative"?, "time_is_end"?}',
+    "example": '{"time": "Zeit", "usage": "Wert", "unit": "Wh"}',
+}
 OPENAPI_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -40,6 +46,7 @@ OPENAPI_BODY: dict[str, Any] = {
                         "threshold_kwh": {"type": "number"},
                         "meter_id": {"type": "string"},
                         "timezone": {"type": "string", "example": "Europe/London"},
+                        "columns": COLUMNS,
                     },
                 }
             },
@@ -58,6 +65,7 @@ OPENAPI_BODY: dict[str, Any] = {
             ("threshold_kwh", "number"),
             ("meter_id", "string"),
             ("timezone", "string"),
+            ("columns", "string"),
             ("filename", "string"),
         )
     ],

@@ -8,9 +8,15 @@ from services.clock import new_id, now_text
 from services.errors import NotFound
 from services.purges import ApplicationPurge
 from storage.ports import Applications
-from storage.records import Application, User
+from storage.records import Application, CsvColumns, User
 
-__all__ = ["Application", "ApplicationChanges", "ApplicationDraft", "ApplicationService"]
+__all__ = [
+    "Application",
+    "ApplicationChanges",
+    "ApplicationDraft",
+    "ApplicationService",
+    "CsvColumns",
+]
 
 NO_APPLICATION = "No application with this id."
 
@@ -25,6 +31,7 @@ class ApplicationDraft(BaseModel):
     threshold_kwh: float | None = None
     alert_emails: list[str] = []
     alert_sns_topic_arn: str | None = None
+    csv_columns: CsvColumns | None = None
 
 
 class ApplicationChanges(BaseModel):
@@ -37,6 +44,7 @@ class ApplicationChanges(BaseModel):
     threshold_kwh: float | None = None
     alert_emails: list[str] | None = None
     alert_sns_topic_arn: str | None = None
+    csv_columns: CsvColumns | None = None
 
 
 class ApplicationService:

@@ -1,6 +1,7 @@
 """Uploads: keep the raw file durably, then read it into readings and raise its alert."""
 
 import contextlib
+import json
 import logging
 import threading
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from tenacity import (
 
 from services.alerts import AlertService, BreachTracker
 from services.clock import new_id, now_text
-from services.csv_reader import UnreadableFile, read_csv
+from services.csv_reader import ColumnMap, UnreadableFile, read_csv
 from services.cursors import CursorSeal
 from services.errors import NotFound
 from services.incoming import IncomingFile
@@ -29,7 +30,7 @@ from services.meter_spans import MeterSpans
 from services.thresholds import Threshold
 from storage.errors import StorageUnavailable
 from storage.ports import Applications, Meters, Objects, Readings, Uploads
-from storage.records import Application, Page, RowProblem, Upload
+from storage.records import Application, CsvColumns, Page, RowProblem, Upload
 
 __all__ = ["IngestionService", "Upload", "UploadOptions"]
 
@@ -48,6 +49,18 @@ class UploadOptions(BaseModel):
     threshold_kwh: Threshold | None = None
     meter_id: str | None = None
     timezone: str | None = None
+    columns: CsvColumns | None = None
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns(cls, value: object) -> object:
+        """A form field or query parameter carries the mapping as JSON text."""
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValueError('must be JSON such as {"time": "Zeit", "usage": "Wert"}') from None
+        return value
 
     @field_validator("meter_id")
     @classmethod
@@ -161,6 +174,7 @@ class IngestionService:
             created_at=now_text(),
             meter_id=options.meter_id,
             timezone=options.timezone,
+            columns=options.columns or app.csv_columns,
             threshold_kwh=(
                 options.threshold_kwh if options.threshold_kwh is not None else app.threshold_kwh
             ),
@@ -265,8 +279,9 @@ class IngestionService:
         problems: list[RowProblem] = []
         accepted = rejected = 0
         zone = ZoneInfo(upload.timezone) if upload.timezone else None
+        columns = ColumnMap(**upload.columns.model_dump()) if upload.columns else None
         for batch in read_csv(
-            stream, meter_id=upload.meter_id, timezone=zone, batch_size=BATCH_ROWS
+            stream, meter_id=upload.meter_id, timezone=zone, batch_size=BATCH_ROWS, columns=columns
         ):
             self._go_on(app)
             self._readings.put_many(app.id, batch.readings)

@@ -58,6 +58,20 @@ class User(BaseModel):
     created_at: str
 
 
+class CsvColumns(BaseModel):
+    """The columns of a CSV layout no detector knows, named by a client (their header names)."""
+
+    time: str = Field(min_length=1, max_length=200, description="date and time, or the date")
+    usage: str = Field(min_length=1, max_length=200)
+    clock: str | None = Field(default=None, max_length=200, description="time of day column")
+    meter: str | None = Field(default=None, max_length=200)
+    unit: str | None = Field(
+        default=None, max_length=200, description="a unit (kWh, Wh, kW...) or its column"
+    )
+    cumulative: bool = Field(default=False, description="usage is a meter reading that only grows")
+    time_is_end: bool = Field(default=False, description="times end their intervals")
+
+
 class Application(BaseModel):
     id: str
     owner_id: str
@@ -68,6 +82,7 @@ class Application(BaseModel):
     threshold_kwh: float | None = None
     alert_emails: list[str] = Field(default_factory=list)
     alert_sns_topic_arn: str | None = None
+    csv_columns: CsvColumns | None = None
     created_at: str
     updated_at: str
 
@@ -107,6 +122,7 @@ class Upload(BaseModel):
     meter_id: str | None = None
     timezone: str | None = None
     threshold_kwh: float | None = None
+    columns: CsvColumns | None = None
 
     @property
     def finished(self) -> bool:

@@ -26,7 +26,7 @@ class ColumnMap:
     clock: str | None = None
     meter: str | None = None
     unit: str | None = None  # a unit (kWh, Wh, MWh, kW, W, therms) or the column that holds it
-    register: bool = False
+    cumulative: bool = False  # the usage is a register, a meter reading that only grows
     time_is_end: bool = False
 
 
@@ -54,7 +54,7 @@ def _layout(head: Head, index: int, delimiter: str, names: list[str], map_: Colu
     quantity = Quantity(
         column=position[folded(map_.usage)],
         channel="",
-        kind="register" if map_.register else quantity_kind,
+        kind="register" if map_.cumulative else quantity_kind,
         scale=scale,
         source=folded(map_.usage),
         unit_column=unit_column,

@@ -356,8 +356,21 @@ class _Columns:
         self._find_helpers()
         found = [q for i in range(len(self.names)) if (q := self._quantity(i, time))]
         found = self._finest(found)
+        found = self._registers_beside_registers(found)
         found = self._preferred_kinds(found)
         return tuple(found)
+
+    def _registers_beside_registers(self, found: list[Quantity]) -> list[Quantity]:
+        """A register that did not move in the sampled rows (the night tariff by day, export
+        at night) is still a register when another register of the file did."""
+        if not any(q.kind == "register" for q in found):
+            return found
+        return [
+            replace(q, kind="register")
+            if q.kind == "energy" and self._register(q.column, True)
+            else q
+            for q in found
+        ]
 
     def _find_helpers(self) -> None:
         for i, name in enumerate(self.names):
@@ -377,7 +390,11 @@ class _Columns:
             if index not in [i for i, _ in time.starts]:
                 return None
             return Quantity(index, "", "energy", self._scale_of(index, "kwh"), "")
-        if index in self.used or vocabulary.id_rank(name) or not self._numbers(index):
+        if index in self.used or vocabulary.id_rank(name):
+            return None
+        # A column that names its unit is read even when its values are not numbers, so each
+        # bad row is reported on its own instead of the whole file being refused.
+        if not (self._numbers(index) or vocabulary.unit_in(name)):
             return None
         named_by_id = vocabulary.ID_AS_NAME.fullmatch(name) is not None
         if says(name, vocabulary.UNIT_COLUMN) or says(name, vocabulary.FACTOR_COLUMN):
@@ -449,7 +466,9 @@ class _Columns:
             return vocabulary.POWER_UNITS[unit]
         return vocabulary.ENERGY_UNITS.get(unit, 1.0)
 
-    def _register(self, index: int) -> bool:
+    def _register(self, index: int, standing_still: bool = False) -> bool:
+        """A meter reading that only grows: by its name, or by its sampled values, which move
+        one way in steps small beside them (or, beside a register of its channel, stay)."""
         name = self.names[index]
         if says(name, r"usage|consumption|verbrauch|verbruik|consumo|volume|delta"):
             return False
@@ -457,12 +476,18 @@ class _Columns:
             return True
         numbers = [_number(cell, self.decimal_comma) for cell in self.column(index)]
         found = [n for n in numbers if n is not None]
-        if len(found) < 3:
+        if len(found) < 2:
             return False
         steps = [b - a for a, b in pairwise(found)]
         rising = all(s >= 0 for s in steps) or all(s <= 0 for s in steps)
         largest = max(abs(s) for s in steps)
-        return rising and largest > 0 and min(abs(n) for n in found) > 10 * largest
+        moved = largest > 0 or (standing_still and min(found) > 0)
+        return (
+            rising
+            and moved
+            and len(found) >= 3 - standing_still
+            and min(abs(n) for n in found) > 10 * largest
+        )
 
     def _finest(self, found: list[Quantity]) -> list[Quantity]:
         """Of two resolutions of one channel, the finer one (an `Interval` column says)."""

@@ -11,6 +11,7 @@ from storage.records import Reading
 # Beyond any real meter, and inside what every store keeps (DynamoDB numbers: 1e-130..1e126).
 MAX_KWH = 1e15
 MIN_KWH = 1e-100
+DECIMALS = 9
 # Stamp texts converted once each; files repeat their times across meters.
 CLOCK_CACHE = 8192
 
@@ -102,7 +103,8 @@ class Series:
                 f"The register went down from {first:g} to {last:g} kWh (a new meter or a "
                 "reset): no difference is stored across it."
             )
-        self._sum(point.meter, earlier, point.source, last - first)
+        # Rounded to the nano-kWh: 8350.001 - 8350.000 is 0.001, not 0.0010000000002.
+        self._sum(point.meter, earlier, point.source, round(last - first, DECIMALS))
 
     def _sum(self, meter: str, moment: datetime, source: str, kwh: float) -> None:
         if not (MIN_KWH <= abs(kwh) <= MAX_KWH or kwh == 0.0):

@@ -1,6 +1,7 @@
 """Uploading CSV files as a machine client and as the operator; reports, objects, bad files."""
 
 import hashlib
+import json
 import time
 from typing import Any
 
@@ -197,3 +198,47 @@ def test_empty_option_fields_count_as_not_given(tenant: Tenant) -> None:
     response = tenant.machine.post("/uploads", files={"files": ("a.csv", GENERIC)}, data=fields)
     assert response.status_code == 201, response.text
     assert response.json()["uploads"][0]["rows_accepted"] == 2
+
+
+UNKNOWN_LAYOUT = (
+    b"when;amount;device;u\n2025-01-01 00:00;1500;gw-1;Wh\n2025-01-01 01:00;2,5;gw-1;kWh\n"
+)
+
+
+def test_a_layout_no_detector_knows_is_explained_then_read_with_a_mapping(
+    tenant: Tenant,
+) -> None:
+    missed = tenant.machine.post("/uploads", files={"files": ("x.csv", UNKNOWN_LAYOUT)})
+    (failed,) = missed.json()["uploads"]
+    assert failed["status"] == "failed"
+    assert "'when', 'amount', 'device', 'u'" in failed["errors"][0]["error"]
+    mapping = json.dumps({"time": "when", "usage": "amount", "meter": "device", "unit": "u"})
+    read = tenant.machine.post(
+        "/uploads",
+        files={"files": ("x.csv", UNKNOWN_LAYOUT)},
+        data={"columns": mapping, "timezone": "Europe/Berlin"},
+    ).json()["uploads"][0]
+    assert (read["status"], read["rows_accepted"], read["rows_rejected"]) == ("completed", 2, 0)
+    usage = tenant.machine.get("/usage", params={"meter_id": "gw-1"}).json()["items"]
+    assert [(u["timestamp"], u["kwh"]) for u in usage] == [
+        ("2024-12-31T23:00:00Z", 1.5),
+        ("2025-01-01T00:00:00Z", 2.5),
+    ]
+    bad = tenant.machine.post(
+        "/uploads", files={"files": ("x.csv", UNKNOWN_LAYOUT)}, data={"columns": "{time"}
+    )
+    assert bad.status_code == 422
+    assert "columns" in bad.json()["detail"]
+
+
+def test_an_application_keeps_its_column_mapping_for_every_upload(tenant: Tenant) -> None:
+    columns = {"time": "when", "usage": "amount", "meter": "device", "unit": "u"}
+    changed = tenant.operator.client.patch(
+        f"/app/{tenant.app['id']}", json={"csv_columns": columns}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["csv_columns"]["usage"] == "amount"
+    report = tenant.machine.post("/uploads", files={"files": ("x.csv", UNKNOWN_LAYOUT)}).json()[
+        "uploads"
+    ][0]
+    assert (report["status"], report["rows_accepted"]) == ("completed", 2)

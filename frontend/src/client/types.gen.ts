@@ -76,6 +76,10 @@ export type ApplicationBody = {
      * Alert Sns Topic Arn
      */
     alert_sns_topic_arn?: string | null;
+    /**
+     * The columns of this application's CSV files when the reader does not know their layout; an upload's own `columns` wins.
+     */
+    csv_columns?: CsvColumns | null;
 };
 
 /**
@@ -112,6 +116,10 @@ export type ApplicationFields = {
      * Alert Sns Topic Arn
      */
     alert_sns_topic_arn?: string | null;
+    /**
+     * The columns of this application's CSV files when the reader does not know their layout; an upload's own `columns` wins.
+     */
+    csv_columns?: CsvColumns | null;
 };
 
 /**
@@ -150,6 +158,7 @@ export type ApplicationOut = {
      * Alert Sns Topic Arn
      */
     alert_sns_topic_arn: string | null;
+    csv_columns: CsvColumns | null;
     /**
      * Created At
      */
@@ -172,6 +181,52 @@ export type Credentials = {
      * Password
      */
     password: string;
+};
+
+/**
+ * CsvColumns
+ *
+ * The columns of a CSV layout no detector knows, named by a client (their header names).
+ */
+export type CsvColumns = {
+    /**
+     * Time
+     *
+     * date and time, or the date
+     */
+    time: string;
+    /**
+     * Usage
+     */
+    usage: string;
+    /**
+     * Clock
+     *
+     * time of day column
+     */
+    clock?: string | null;
+    /**
+     * Meter
+     */
+    meter?: string | null;
+    /**
+     * Unit
+     *
+     * a unit (kWh, Wh, kW...) or its column
+     */
+    unit?: string | null;
+    /**
+     * Cumulative
+     *
+     * usage is a meter reading that only grows
+     */
+    cumulative?: boolean;
+    /**
+     * Time Is End
+     *
+     * times end their intervals
+     */
+    time_is_end?: boolean;
 };
 
 /**
@@ -809,6 +864,10 @@ export type UploadUploadsPostData = {
         threshold_kwh?: number;
         meter_id?: string;
         timezone?: string;
+        /**
+         * JSON naming the columns of a layout the reader does not know: {"time", "usage", "clock"?, "meter"?, "unit"?, "cumulative"?, "time_is_end"?}
+         */
+        columns?: string;
     };
     path?: never;
     query?: {
@@ -824,6 +883,10 @@ export type UploadUploadsPostData = {
          * The same as the multipart field, which wins when both are given.
          */
         timezone?: string;
+        /**
+         * The same as the multipart field, which wins when both are given.
+         */
+        columns?: string;
         /**
          * The same as the multipart field, which wins when both are given.
          */
@@ -1835,6 +1898,10 @@ export type UploadAppAppIdUploadsPostData = {
         threshold_kwh?: number;
         meter_id?: string;
         timezone?: string;
+        /**
+         * JSON naming the columns of a layout the reader does not know: {"time", "usage", "clock"?, "meter"?, "unit"?, "cumulative"?, "time_is_end"?}
+         */
+        columns?: string;
     };
     path: {
         /**
@@ -1855,6 +1922,10 @@ export type UploadAppAppIdUploadsPostData = {
          * The same as the multipart field, which wins when both are given.
          */
         timezone?: string;
+        /**
+         * The same as the multipart field, which wins when both are given.
+         */
+        columns?: string;
         /**
          * The same as the multipart field, which wins when both are given.
          */
