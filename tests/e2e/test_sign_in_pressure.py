@@ -76,6 +76,6 @@ def test_a_flood_of_sign_ups_leaves_keys_health_and_reads_responsive(
     assert set(codes) <= {201, 503}
     assert codes.count(503) > 0
     # Generous: without its own threads hashing held these for many seconds.
-    assert max(waits) < 2.0, waits
+    assert max(waits) < 5.0, waits
     with machine(quiet_server.url, key) as client:
         assert client.get("/usage").status_code == 200
