@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from services.clock import now_text
+from services.csv_reader import is_consumption
 from services.cursors import CursorSeal
 from storage.errors import DeliveryFailed, DeliverySkipped
 from storage.ports import AlertChannel, Alerts, Applications
@@ -17,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 class BreachTracker:
-    """Counts readings above a threshold; keeps the first few and the largest value."""
+    """Counts consumption readings above a threshold; keeps the first few and the largest.
+    Export, generation, gas and load channels never breach: they are not what a threshold
+    on usage is about."""
 
     def __init__(self, threshold_kwh: float | None) -> None:
         self.threshold_kwh = threshold_kwh
@@ -30,7 +33,7 @@ class BreachTracker:
         if threshold is None:
             return
         for reading in readings:
-            if reading.kwh > threshold:
+            if reading.kwh > threshold and is_consumption(reading.meter_id):
                 self._add(reading)
 
     def _add(self, reading: Reading) -> None:

@@ -21,7 +21,7 @@ from services.csv_reader.layout import HEAD_LINES, Head, Layout, Wide, find_layo
 from services.csv_reader.nem import is_nem, nem_readings
 from services.csv_reader.rows import Rejected, RowReader, moment_of
 from services.csv_reader.series import Series
-from services.csv_reader.vocabulary import KWH_PER_THERM, MISSING_VALUES
+from services.csv_reader.vocabulary import KWH_PER_THERM, MISSING_VALUES, is_consumption
 from storage.records import Reading
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ __all__ = [
     "Reading",
     "RowError",
     "UnreadableFile",
+    "is_consumption",
     "read_csv",
 ]
 

@@ -10,9 +10,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
-from typing import Literal
+from typing import Literal, get_args
 
 Channel = Literal["", "export", "generation", "gas", "load"]
+CHANNEL_SUFFIXES = tuple(f":{channel}" for channel in get_args(Channel) if channel)
 Kind = Literal["energy", "power", "register"]
 
 # --- names of columns ------------------------------------------------------------------------
@@ -194,3 +195,8 @@ def unit_in(name: str) -> str | None:
 
 def any_says(names: Iterable[str], pattern: str) -> bool:
     return any(says(name, pattern) for name in names)
+
+
+def is_consumption(meter_id: str) -> bool:
+    """Whether a meter is the consumption one, not a channel kept beside it (`m:export`)."""
+    return not meter_id.endswith(CHANNEL_SUFFIXES)

@@ -137,3 +137,15 @@ def test_a_changed_threshold_applies_to_the_next_upload_at_once(tenant: Tenant) 
     assert tenant.operator.client.patch(f"/app/{app_id}", json={"threshold_kwh": 10}).is_success
     second = upload(tenant, b"meter_id,timestamp,kwh\nm,2025-03-01T01:00:00Z,6\n")
     assert second["alert_id"] is None
+
+
+def test_only_consumption_breaches_a_threshold(tenant: Tenant) -> None:
+    """A feed-in of 6.5 kWh is good news, not an alert; the 7.2 kWh drawn is one."""
+    body = "Datum;Bezug kWh;Einspeisung kWh\n01.06.2025 12:00;0,4;6,5\n01.06.2025 12:15;7,2;0,1\n"
+    report = upload(tenant, body.encode(), threshold_kwh="5", meter_id="haus")
+    assert report["rows_accepted"] == 4  # readings: import and export of two rows
+    (alert,) = tenant.machine.get("/alerts").json()["items"]
+    assert alert["alert_id"] == report["alert_id"]
+    assert alert["breaches"] == [
+        {"meter_id": "haus", "timestamp": "2025-06-01T12:15:00Z", "kwh": 7.2}
+    ]
