@@ -117,6 +117,7 @@ class _File:
     size: int
     pushed_back: list[list[str]] = field(default_factory=list)
     data_seen: bool = False
+    _last_row: list[str] = field(default_factory=list)  # the batch's last row read the general way
 
     def __post_init__(self) -> None:
         self.reader = RowReader(self.layout)
@@ -169,19 +170,17 @@ class _File:
         """Go on while rows share the last row's time: what they hold may be summed."""
         if self.fast is not None:
             return
-        last = self._last_key
+        last = self.reader.time_key(self._last_row)
         for row in self.rows:
             if self.reader.time_key(row) != last:
                 self.pushed_back.append(row)
                 return
             self._general(row, errors)
 
-    _last_key: tuple[str, ...] = ()
-
     def _general(self, row: list[str], errors: list[RowError]) -> None:
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             return
-        self._last_key = self.reader.time_key(row)
+        self._last_row = row
         try:
             for point in self.reader.points(row):
                 self.series.add(point)

@@ -5,12 +5,12 @@ the general way, which also words the errors. Both give the same reading for the
 """
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from services.csv_reader import values
 from services.csv_reader.layout import Layout, Times
-from services.csv_reader.series import MAX_KWH, MIN_KWH, utc_text
+from services.csv_reader.series import MAX_KWH, MIN_KWH, ZoneDays, utc_text
 from storage.records import Reading
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class _Stamps(dict[str, str]):
 
     def __init__(self, zone: "tzinfo", day_first: bool) -> None:
         super().__init__()
-        self._zone = zone
+        self._days = ZoneDays(zone)
         self._day_first = day_first
 
     def __missing__(self, stamp: str) -> str:
@@ -58,19 +58,15 @@ class _Stamps(dict[str, str]):
         except values.Missing:
             raise ValueError(stamp) from None
         if moment.tzinfo is None:
-            moment = _unambiguous(moment, self._zone)
+            fixed = self._days[moment.date()]
+            if fixed is None:  # a day the clocks change: the general way decides
+                raise ValueError(stamp)
+            moment = moment.replace(tzinfo=fixed)
         try:
             utc = self[stamp] = utc_text(moment)
         except OverflowError:
             raise ValueError(stamp) from None
         return utc
-
-
-def _unambiguous(moment: datetime, zone: "tzinfo") -> datetime:
-    earlier = moment.replace(tzinfo=zone, fold=0)
-    if zone is not UTC and earlier.utcoffset() != moment.replace(tzinfo=zone, fold=1).utcoffset():
-        raise ValueError(moment.isoformat())  # repeated or skipped: the general way decides
-    return earlier
 
 
 class FastPath:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, timedelta, tzinfo
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -583,6 +584,7 @@ def _stacked_id(lines: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def guarded_id(cell: str) -> str:
     """An id without the Excel guards exporters put around it."""
     found = GUARD.match(cell.strip())

@@ -62,16 +62,19 @@ class RowReader:
         when, at_end = moment_of(self.layout, row)
         found: list[Point] = []
         missing = 0
+        type_column = self.layout.type_column
+        of_type = "" if type_column is None else "|" + row[type_column].strip().lower()
         for quantity in self.layout.quantities:
             try:
                 value, kind, channel = self._value(row, quantity, kind_of_row)
             except Missing:
                 missing += 1
                 continue
-            source = quantity.source + ("|" + row[self.layout.type_column].strip().lower()
-                                        if self.layout.type_column is not None else "")  # fmt: skip
             base = quantity.meter or meter
-            found.append(Point(base + CHANNEL_SUFFIX[channel], source, when, value, kind, at_end))
+            found.append(
+                Point(base + CHANNEL_SUFFIX[channel], quantity.source + of_type, when, value,
+                      kind, at_end)
+            )  # fmt: skip
         if not found and missing:
             raise Rejected(MISSING)
         return found

@@ -2,7 +2,7 @@
 moved to their starts, power into energy, registers into differences, and whatever one
 channel holds from several sources (tariffs, phases) at one time summed."""
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from services.csv_reader.rows import Point, Rejected
 from services.csv_reader.values import quoted
@@ -12,8 +12,30 @@ from storage.records import Reading
 MAX_KWH = 1e15
 MIN_KWH = 1e-100
 DECIMALS = 9
-# Stamp texts converted once each; files repeat their times across meters.
-CLOCK_CACHE = 8192
+DAY_CACHE = 4096
+# Where a local day's offset is looked at: a day whose clocks change shows two offsets.
+DAY_PROBES = (time(0), time(12), time(23, 59, 59, 999_999))
+
+
+class ZoneDays(dict[date, tzinfo | None]):
+    """Per local day, the fixed zone of its one UTC offset, or None on a day the clocks
+    change: most times then convert without asking the zone database twice."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        super().__init__()
+        self._zone = zone
+
+    def __missing__(self, day: date) -> tzinfo | None:
+        if len(self) >= DAY_CACHE:
+            self.clear()
+        offsets = {
+            datetime.combine(day, probe.replace(fold=fold), self._zone).utcoffset()
+            for probe in DAY_PROBES
+            for fold in (0, 1)
+        }
+        (offset, *others) = offsets
+        fixed = self[day] = timezone(offset) if offset is not None and not others else None
+        return fixed
 
 
 class Clock:
@@ -21,21 +43,25 @@ class Clock:
 
     def __init__(self, zone: tzinfo) -> None:
         self._zone = zone
+        self._days = ZoneDays(zone)
         self._passes: dict[tuple[str, str, datetime], int] = {}
+        self._last: tuple[datetime | None, datetime] = (None, datetime.min)
 
     def utc(self, moment: datetime, series: tuple[str, str]) -> datetime:
-        if moment.tzinfo is None:
-            moment = self._localised(moment, series)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:
-            raise Rejected(
-                f"Timestamp {moment.isoformat()} is outside the years 0001 to 9999 in UTC."
-            ) from None
+        # The points of one row share their time: the last conversion is kept for the next.
+        if moment is self._last[0]:
+            return self._last[1]
+        if moment.tzinfo is not None:
+            aware = moment
+        elif (fixed := UTC if self._zone is UTC else self._days[moment.date()]) is not None:
+            aware = moment.replace(tzinfo=fixed)
+        else:
+            return _in_utc(self._on_changing_day(moment, series))
+        utc = _in_utc(aware)
+        self._last = (moment, utc)
+        return utc
 
-    def _localised(self, moment: datetime, series: tuple[str, str]) -> datetime:
-        if self._zone is UTC:
-            return moment.replace(tzinfo=UTC)
+    def _on_changing_day(self, moment: datetime, series: tuple[str, str]) -> datetime:
         earlier = moment.replace(tzinfo=self._zone, fold=0)
         later = moment.replace(tzinfo=self._zone, fold=1)
         if earlier.utcoffset() == later.utcoffset():
@@ -51,9 +77,20 @@ class Clock:
         return later if passes > 1 else earlier
 
 
+def _in_utc(moment: datetime) -> datetime:
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise Rejected(
+            f"Timestamp {moment.isoformat()} is outside the years 0001 to 9999 in UTC."
+        ) from None
+
+
 def utc_text(moment: datetime) -> str:
     # isoformat() is the quickest way; [:19] drops the offset; years keep four digits.
-    return moment.astimezone(UTC).isoformat()[:19] + "Z"
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat()[:19] + "Z"
 
 
 class Series:
@@ -62,6 +99,7 @@ class Series:
     def __init__(self, zone: tzinfo, step: timedelta | None) -> None:
         self.clock = Clock(zone)
         self._step = step
+        self._hours = step / timedelta(hours=1) if step else 0.0
         self._registers: dict[tuple[str, str], tuple[datetime, float]] = {}
         self._sums: dict[tuple[str, str], dict[str, float]] = {}
 
@@ -70,8 +108,8 @@ class Series:
         if point.at_end:
             moment -= self._required_step("interval ends")
         if point.kind == "power":
-            kwh = point.value * self._required_step("average power") / timedelta(hours=1)
-            self._sum(point.meter, moment, point.source, kwh)
+            self._required_step("average power")
+            self._sum(point.meter, moment, point.source, point.value * self._hours)
         elif point.kind == "register":
             self._difference(point, moment)
         else:
@@ -97,7 +135,9 @@ class Series:
         self._registers[key] = (moment, point.value)
         if before is None or before[0] == moment:
             return
-        (earlier, first), (_, last) = sorted([before, (moment, point.value)])
+        (earlier, first), last = before, point.value
+        if moment < earlier:  # a file newest first
+            (earlier, first), last = (moment, point.value), before[1]
         if last < first:
             raise Rejected(
                 f"The register went down from {first:g} to {last:g} kWh (a new meter or a "

@@ -1,8 +1,10 @@
 """Cells: numbers in either decimal convention, and dates and times in the ways exports write
 them. A cell that is not what its column holds raises ValueError with a sentence."""
 
+import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from services.csv_reader.vocabulary import MISSING_VALUES
 
@@ -40,29 +42,38 @@ def number(cell: str, decimal_comma: bool) -> float:
         raise Missing
     if not text.isascii() or "_" in text:
         raise ValueError(f"{quoted(text)} is not a number.")
-    if decimal_comma and "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif decimal_comma and THOUSANDS_DOTS.fullmatch(text):
+    if "," in text:
+        if decimal_comma:
+            text = text.replace(".", "").replace(",", ".")
+        elif THOUSANDS_COMMAS.fullmatch(text):
+            text = text.replace(",", "")
+    elif decimal_comma and "." in text and THOUSANDS_DOTS.fullmatch(text):
         text = text.replace(".", "")
-    elif not decimal_comma and THOUSANDS_COMMAS.fullmatch(text):
-        text = text.replace(",", "")
     try:
         value = float(text)
     except ValueError:
         raise ValueError(f"{quoted(text)} is not a number.") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValueError(f"{quoted(text)} is not a finite number.")
     return value
 
 
+# Files repeat their dates down a day's rows and their times of day across days.
+PARSED_CACHE = 4096
+
+
+@lru_cache(maxsize=PARSED_CACHE)
 def moment(cell: str, day_first: bool) -> datetime:
     """A date, or a date and time, naive or with its offset."""
     text = " ".join(cell.replace("\u00a0", " ").split())
     if not text:
         raise Missing
     try:
-        parsed = datetime.fromisoformat(text)
+        # Only text that starts with a year can be ISO 8601; day-first dates skip the try.
+        parsed = datetime.fromisoformat(text) if text[:4].isdigit() else None
     except ValueError:
+        parsed = None
+    if parsed is None:
         parsed = _numeric_moment(text, day_first)
     if parsed.microsecond:
         raise ValueError(
@@ -75,11 +86,8 @@ def moment(cell: str, day_first: bool) -> datetime:
 def time_of_day(cell: str) -> timedelta:
     """A time of day as the time since midnight (24:00 is the next midnight)."""
     text = cell.strip()
-    found = TIME_OF_DAY.fullmatch(text)
-    if not found:
-        raise ValueError(f"{quoted(text)} is not a time of day.")
-    since = _clock(found)
-    if since > timedelta(hours=24):
+    since = _since_midnight(text)
+    if since is None or since > timedelta(hours=24):
         raise ValueError(f"{quoted(text)} is not a time of day.")
     return since
 
@@ -145,14 +153,28 @@ def _numeric_moment(text: str, first_is_day: bool) -> datetime:
     found = NUMERIC_DATE.match(text)
     if not found:
         raise ValueError(f"Timestamp {quoted(text)} is not a date and time this service reads.")
-    day = _date(found, first_is_day)
+    midnight = _midnight(found.group(0), first_is_day)
     rest = text[found.end() :].strip(" T,")
     if not rest:
-        return datetime.combine(day, time())
-    clock = TIME_OF_DAY.fullmatch(rest)
-    if not clock:
+        return midnight
+    since = _since_midnight(rest)
+    if since is None:
         raise ValueError(f"Timestamp {quoted(text)} is not a date and time this service reads.")
-    return datetime.combine(day, time()) + _clock(clock)
+    return midnight + since
+
+
+@lru_cache(maxsize=PARSED_CACHE)
+def _midnight(date_text: str, first_is_day: bool) -> datetime:
+    found = NUMERIC_DATE.fullmatch(date_text)
+    assert found is not None
+    return datetime.combine(_date(found, first_is_day), time())
+
+
+@lru_cache(maxsize=PARSED_CACHE)
+def _since_midnight(text: str) -> timedelta | None:
+    """The time since midnight a clock text says; None if it is no clock at all."""
+    found = TIME_OF_DAY.fullmatch(text)
+    return _clock(found) if found else None
 
 
 def _date(found: re.Match[str], first_is_day: bool) -> date:
