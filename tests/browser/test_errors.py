@@ -18,7 +18,7 @@ def test_refusals_are_sentences(console: Console) -> None:
     page.get_by_label("SNS topic ARN").fill("not-an-arn")
     page.get_by_role("button", name="Create application").click()
     form = page.locator("form")
-    expect(form.get_by_role("alert")).to_contain_text("alert_sns_topic_arn")
+    expect(form.get_by_role("alert")).to_contain_text("must be an SNS topic ARN such as")
     console.shot("application-refused")
 
     page.get_by_role("button", name="Log out").click()

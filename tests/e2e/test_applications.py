@@ -55,6 +55,12 @@ def test_invalid_bodies_are_422(operator: Operator, body: dict[str, object]) -> 
     assert isinstance(response.json()["detail"], str)
 
 
+def test_a_bad_topic_arn_is_refused_with_an_example(operator: Operator) -> None:
+    response = operator.client.post("/app", json=app_body(alert_sns_topic_arn="alerts"))
+    assert response.status_code == 422
+    assert "must be an SNS topic ARN such as arn:aws:sns:" in response.json()["detail"]
+
+
 def test_patch_changes_only_the_fields_given(operator: Operator) -> None:
     created = operator.create_app(threshold_kwh=2.5, alert_emails=["a@example.com"])
     app_id = created["id"]
