@@ -152,10 +152,12 @@ class IngestionService:
             for incoming in files:
                 incoming.discard()
             raise
-        pending = [(u, f) for u, f in zip(stored, files, strict=True) if not u.finished]
+        pending: list[tuple[Upload, IncomingFile]] = []
         for upload, incoming in zip(stored, files, strict=True):
             if upload.finished:  # a repeat of a recent upload: nothing to read
                 incoming.discard()
+            else:
+                pending.append((upload, incoming))
         if sum(incoming.size_bytes for _, incoming in pending) > self._inline_bytes:
             for upload, incoming in pending:
                 self._workers.submit(self._process_in_background, app, upload, incoming)
