@@ -18,7 +18,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from cli.reports import Outcome, exit_status, print_outcomes
+from cli.reports import Outcome, exit_status, print_outcomes, stdout_console
 from cli.sending import (
     BadOption,
     FileChanged,
@@ -174,7 +174,7 @@ def upload(
         fail(str(error))
     finally:
         server.close()
-    print_outcomes(Console(), outcomes, server.url)
+    print_outcomes(stdout_console(), outcomes, server.url)
     raise typer.Exit(exit_status(outcomes))
 
 

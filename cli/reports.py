@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from cli.sending import Report
 
 ERRORS_SHOWN = 5
+# Piped or redirected, the table is read by scripts: never wrap or cut it to 80 columns.
+UNWRAPPED_WIDTH = 10_000
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,16 @@ def exit_status(outcomes: list[Outcome]) -> int:
 
 
 def table(outcomes: list[Outcome]) -> Table:
-    shown = Table("File", "Status", "Accepted", "Rejected", "Upload", "Alert", "Note")
+    # A name or an id wraps rather than being cut short with an ellipsis.
+    shown = Table(
+        Column("File", overflow="fold"),
+        "Status",
+        Column("Accepted", justify="right"),
+        Column("Rejected", justify="right"),
+        Column("Upload", overflow="fold"),
+        Column("Alert", overflow="fold"),
+        "Note",
+    )
     for outcome in outcomes:
         report = outcome.report
         if report is None:
@@ -58,6 +69,11 @@ def table(outcomes: list[Outcome]) -> Table:
             outcome.note,
         )
     return shown
+
+
+def stdout_console() -> Console:
+    terminal = Console()
+    return terminal if terminal.is_terminal else Console(width=UNWRAPPED_WIDTH)
 
 
 def print_outcomes(console: Console, outcomes: list[Outcome], url: str) -> None:
