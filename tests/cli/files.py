@@ -1,6 +1,7 @@
 """CSV files as meter gateways and portals export them."""
 
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.support import ROOT
@@ -13,12 +14,13 @@ LONDON_ROWS = (9, 1)  # accepted, rejected
 OCTOPUS = CORPUS / "gb-octopus-energy-consumption-download.csv"
 OCTOPUS_ROWS = 8
 HEADER = "meter_id,timestamp,kwh\n"
+START = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def readings(meter: str, *kwh: float) -> str:
     """Rows of the generic layout, one an hour from 2025-01-01T00:00Z."""
     return "".join(
-        f"{meter},2025-01-{1 + hour // 24:02d}T{hour % 24:02d}:00:00Z,{value}\n"
+        f"{meter},{START + timedelta(hours=hour):%Y-%m-%dT%H:%M:%SZ},{value}\n"
         for hour, value in enumerate(kwh)
     )
 
