@@ -7,10 +7,11 @@ import httpx
 import pytest
 
 from tests.cli.command import RUN_SECONDS, run, start, table_row, uploads
+from tests.cli.conftest import OwnServer
 from tests.cli.files import LONDON, LONDON_ROWS, OCTOPUS, OCTOPUS_ROWS, copied, generic
 from tests.cli.proxy import AnswerLostOnce
 from tests.e2e.conftest import Tenant
-from tests.support import Operator, ServerProcess, free_port, machine
+from tests.support import Operator, ServerProcess, free_port
 
 
 def test_a_folder_is_sent_with_its_nested_files(
@@ -115,27 +116,20 @@ def test_an_option_the_server_refuses_is_bad_usage(
 
 
 def test_an_upload_started_before_the_server_completes_once_it_is_up(
-    fresh_env: dict[str, str], tmp_path: Path
+    own_server: OwnServer, tmp_path: Path
 ) -> None:
-    # Every upload processed in the background: the command also has to poll for its report.
-    env = {**fresh_env, "INLINE_INGEST_BYTES": "0"}
-    server = ServerProcess(env=env, log_path=tmp_path / "server.log").start()
-    try:
-        operator = Operator.register(server.url)
-        key = operator.create_key(operator.create_app()["id"])
-        server.stop()
-        file = generic(tmp_path / "north.csv", "north-7", 0.42, 0.5)
-        log = tmp_path / "wattkey.log"
-        command = start(server.url, key, "upload", file, log=log)
-        time.sleep(3)
-        server.start()
-        assert command.wait(timeout=RUN_SECONDS) == 0, log.read_text()
-        with machine(server.url, key) as client:
-            (report,) = uploads(client)
-        assert (report["status"], report["rows_accepted"]) == ("completed", 2)
-        assert table_row(log.read_text(), str(file))[4] == report["upload_id"]
-    finally:
-        server.stop()
+    own_server.server.stop()
+    file = generic(tmp_path / "north.csv", "north-7", 0.42, 0.5)
+    log = tmp_path / "wattkey.log"
+
+    command = start(own_server.server.url, own_server.key, "upload", file, log=log)
+    time.sleep(3)
+    own_server.server.start()
+
+    assert command.wait(timeout=RUN_SECONDS) == 0, log.read_text()
+    (report,) = uploads(own_server.machine)
+    assert (report["status"], report["rows_accepted"]) == ("completed", 2)
+    assert table_row(log.read_text(), str(file))[4] == report["upload_id"]
 
 
 def test_an_answer_lost_on_the_way_is_retried_without_a_second_upload(
@@ -157,21 +151,13 @@ def test_an_answer_lost_on_the_way_is_retried_without_a_second_upload(
 
 
 def test_no_wait_prints_the_reports_as_first_answered(
-    fresh_env: dict[str, str], tmp_path: Path
+    own_server: OwnServer, tmp_path: Path
 ) -> None:
-    env = {**fresh_env, "INLINE_INGEST_BYTES": "0"}
-    server = ServerProcess(env=env, log_path=tmp_path / "server.log").start()
-    try:
-        operator = Operator.register(server.url)
-        key = operator.create_key(operator.create_app()["id"])
-        file = generic(tmp_path / "north.csv", "north-7", 0.42, 0.5)
+    file = generic(tmp_path / "north.csv", "north-7", 0.42, 0.5)
 
-        result = run(server.url, key, "upload", file, "--no-wait")
+    result = run(own_server.server.url, own_server.key, "upload", file, "--no-wait")
 
-        assert result.returncode == 0, result.stderr
-        cells = table_row(result.stdout, str(file))
-        assert cells[1] == "queued"
-        with machine(server.url, key) as client:
-            assert [report["upload_id"] for report in uploads(client)] == [cells[4]]
-    finally:
-        server.stop()
+    assert result.returncode == 0, result.stderr
+    cells = table_row(result.stdout, str(file))
+    assert cells[1] == "queued"
+    assert [report["upload_id"] for report in uploads(own_server.machine)] == [cells[4]]

@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 from tests.cli.command import eventually, start, uploads
+from tests.cli.conftest import OwnServer
 from tests.cli.files import HEADER, LONDON, LONDON_ROWS, copied, generic, readings
 from tests.e2e.conftest import Tenant
-from tests.support import Operator, ServerProcess, machine
+from tests.support import ServerProcess
 
 SETTLE_SECONDS = 60
 STOP_SECONDS = 10
@@ -124,23 +125,17 @@ def test_a_refused_key_stops_the_watcher_with_exit_2(server: ServerProcess, tmp_
     assert names(inbox) == [".wattkey", "north.csv"]
 
 
-def test_a_server_that_is_down_is_waited_for(fresh_env: dict[str, str], tmp_path: Path) -> None:
-    server = ServerProcess(env=fresh_env, log_path=tmp_path / "server.log").start()
+def test_a_server_that_is_down_is_waited_for(own_server: OwnServer, tmp_path: Path) -> None:
+    own_server.server.stop()
+    inbox = tmp_path / "inbox"
+    generic(inbox / "north.csv", "north-7", 0.42, 0.5)
+    log = tmp_path / "watch.log"
+
+    watcher = start(own_server.server.url, own_server.key, "watch", inbox, log=log)
     try:
-        operator = Operator.register(server.url)
-        key = operator.create_key(operator.create_app()["id"])
-        server.stop()
-        inbox = tmp_path / "inbox"
-        generic(inbox / "north.csv", "north-7", 0.42, 0.5)
-        log = tmp_path / "watch.log"
-        watcher = start(server.url, key, "watch", inbox, log=log)
         time.sleep(3)
-        server.start()
-        try:
-            eventually(lambda: names(inbox / "sent") == ["north.csv"], SETTLE_SECONDS, "sent")
-        finally:
-            assert stop(watcher) == 0, log.read_text()
-        with machine(server.url, key) as client:
-            assert len(uploads(client)) == 1
+        own_server.server.start()
+        eventually(lambda: names(inbox / "sent") == ["north.csv"], SETTLE_SECONDS, "sent")
     finally:
-        server.stop()
+        assert stop(watcher) == 0, log.read_text()
+    assert len(uploads(own_server.machine)) == 1
