@@ -129,13 +129,14 @@ def send_all(
     return outcomes
 
 
-def finish_all(server: Server, outcomes: list[Outcome]) -> list[Outcome]:
-    return [
-        Outcome(outcome.name, server.finished(outcome.report))
-        if outcome.report is not None
-        else outcome
-        for outcome in outcomes
-    ]
+def finish_all(server: Server, outcomes: list[Outcome], console: Console) -> list[Outcome]:
+    with console.status("Waiting for the server to process the files ..."):
+        return [
+            Outcome(outcome.name, server.finished(outcome.report))
+            if outcome.report is not None
+            else outcome
+            for outcome in outcomes
+        ]
 
 
 @app.command()
@@ -167,9 +168,10 @@ def upload(
     server = connect(url, api_key)
     options = Options(meter_id, timezone, threshold_kwh)
     try:
-        outcomes = send_all(server, files, options, Console(stderr=True))
+        progress = Console(stderr=True)
+        outcomes = send_all(server, files, options, progress)
         if not no_wait:
-            outcomes = finish_all(server, outcomes)
+            outcomes = finish_all(server, outcomes, progress)
     except (Refused, BadOption, Unreachable) as error:
         fail(str(error))
     finally:

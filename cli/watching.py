@@ -160,10 +160,11 @@ def log_line(outcome: Outcome, where: str) -> str:
     report = outcome.report
     if report is None:
         return f"{outcome.name} {where}: {outcome.problem}"
-    return (
+    line = (
         f"{outcome.name} {where} upload {report['upload_id']} {report['status']} "
         f"accepted {report['rows_accepted']} rejected {report['rows_rejected']}"
     )
+    return f"{line}: {outcome.note}" if outcome.note else line
 
 
 class Watcher:
