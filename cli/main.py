@@ -1,34 +1,16 @@
 """The `wattkey` command: `upload` sends files now, `watch` sends each file dropped in a folder."""
 
-import logging
 import sys
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TransferSpeedColumn,
-)
 
-from cli.reports import Outcome, exit_status, print_outcomes, stdout_console
-from cli.sending import (
-    BadOption,
-    FileChanged,
-    Options,
-    Refused,
-    Rejected,
-    Server,
-    Unreachable,
-)
-from cli.watching import StopSignal, Watcher
+from cli.reports import exit_status, print_outcomes, stdout_console
+from cli.sending import BadOption, Options, Refused, Server, Unreachable
+from cli.uploading import NoFiles, csv_files, finish_all, send_all
+from cli.watching import StopSignal, Watcher, log, log_to_stderr
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 USAGE = 2  # bad usage, a refused key, or no server: the exit status of Typer's usage errors
@@ -77,68 +59,6 @@ def connect(url: str, api_key: str | None) -> Server:
     return Server(url, api_key)
 
 
-def csv_files(paths: list[Path]) -> list[Path]:
-    """Each file as named, and each folder's `*.csv` files, recursively, in order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                inside
-                for inside in path.rglob("*")
-                if inside.suffix.lower() == ".csv" and inside.is_file()
-            )
-        else:
-            found.append(path)
-    if not found:
-        raise UsageError(f"no CSV files in {', '.join(map(str, paths))}")
-    return found
-
-
-def progress_bars(console: Console) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
-
-
-def bar(progress: Progress, task: TaskID) -> Callable[[int], None]:
-    return lambda done: progress.update(task, completed=done)
-
-
-def send_all(
-    server: Server, files: list[Path], options: Options, console: Console
-) -> list[Outcome]:
-    """Every file in turn, each under a key of its own that all its retries reuse."""
-    outcomes: list[Outcome] = []
-    with progress_bars(console) as progress:
-        for path in files:
-            task = progress.add_task(str(path), total=None)
-            try:
-                progress.update(task, total=path.stat().st_size)
-                report = server.send(path, str(uuid.uuid4()), options, bar(progress, task))
-                outcomes.append(Outcome(str(path), report))
-            except (Rejected, FileChanged, OSError) as error:
-                outcomes.append(Outcome(str(path), problem=str(error)))
-            finally:
-                progress.remove_task(task)
-    return outcomes
-
-
-def finish_all(server: Server, outcomes: list[Outcome], console: Console) -> list[Outcome]:
-    with console.status("Waiting for the server to process the files ..."):
-        return [
-            Outcome(outcome.name, server.finished(outcome.report))
-            if outcome.report is not None
-            else outcome
-            for outcome in outcomes
-        ]
-
-
 @app.command()
 def upload(
     paths: Annotated[
@@ -164,7 +84,10 @@ def upload(
     Exit status 0: every file completed, no row rejected; 1: a file failed or had rejected rows;
     2: bad usage, a refused key, or no server within two minutes.
     """
-    files = csv_files(paths)
+    try:
+        files = csv_files(paths)
+    except NoFiles as error:
+        raise UsageError(str(error)) from None
     server = connect(url, api_key)
     options = Options(meter_id, timezone, threshold_kwh)
     try:
@@ -203,16 +126,13 @@ def watch(
     Runs until SIGTERM or Ctrl-C (exit status 0); exit status 2 when the key is refused.
     """
     server = connect(url, api_key)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
-    logging.getLogger("wattkey").addHandler(handler)
-    logging.getLogger("wattkey").setLevel(logging.INFO)
+    log_to_stderr()
     stop = StopSignal()
     stop.install()
     try:
         Watcher(folder, server, Options(meter_id, timezone, threshold_kwh), stop).run()
     except (Refused, BadOption) as error:
-        logging.getLogger("wattkey").error("stopping: %s", error)
+        log.error("stopping: %s", error)
         raise typer.Exit(USAGE) from None
     finally:
         server.close()

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,15 @@ FAILED = "failed"
 STATE = ".wattkey"
 
 log = logging.getLogger("wattkey.watch")
+
+
+def log_to_stderr() -> None:
+    """Plain lines, each with its time, for a terminal or the journal."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
 
 Signature = tuple[int, int]  # size in bytes, mtime in ns
 

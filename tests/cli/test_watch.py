@@ -17,7 +17,7 @@ STOP_SECONDS = 10
 SLOW_PARTS = 8
 SLOW_PAUSE_SECONDS = 0.2  # well under the watcher's poll: the file never looks settled meanwhile
 # Large enough that the server takes a moment over it, so that a kill lands mid-send.
-LARGE_ROWS = 40_000
+LARGE_ROWS = 15_000
 
 
 def names(folder: Path) -> list[str]:
