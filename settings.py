@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     alerts_table: str = "alerts"
     purges_table: str = "purges"
     meters_table: str = "meters"
+    idempotency_keys_table: str = "idempotency_keys"
+    recent_files_table: str = "recent_files"
     s3_bucket: str = "wattkey-uploads"
 
     alert_from_email: str | None = None
@@ -55,6 +57,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     inline_ingest_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
     request_body_timeout_seconds: float = Field(default=30.0, gt=0)
+    duplicate_window_hours: float = Field(default=24.0, ge=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "simple"] = "json"

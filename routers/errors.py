@@ -56,7 +56,7 @@ MEANINGS = {
     401: "Missing, wrong, expired or revoked credentials",
     404: "Nothing the caller may see has this id",
     408: "The request body stopped arriving",
-    409: "It exists already",
+    409: "It exists already, or the same request is still being answered (see Retry-After)",
     413: "The request body is over its limit",
     415: "A body of a media type this route does not read",
     422: "A parameter or the body is not what the route takes",
@@ -127,7 +127,7 @@ async def _service_error(request: Request, error: Exception) -> JSONResponse:
         status.HTTP_400_BAD_REQUEST,
     )
     headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else {}
-    if isinstance(error, TooManyRequests):
+    if isinstance(error, ServiceError) and error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
     return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.alerts import Alert
 from services.ingestion import Upload
@@ -44,6 +44,10 @@ class UploadReport(BaseModel):
     object_key: str
     created_at: str
     completed_at: str | None
+    duplicate_of: str | None = Field(
+        description="The upload this file repeats (same file and options, recently): its "
+        "outcome is that upload's, and it raises no alert of its own"
+    )
 
     @classmethod
     def of(cls, upload: Upload) -> "UploadReport":

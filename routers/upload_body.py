@@ -11,7 +11,7 @@ from routers.errors import validated
 from services.incoming import IncomingFile, Spool
 from services.ingestion import UploadOptions
 
-OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone", "columns")
+OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone", "columns", "force")
 FILE_FIELDS = ("files", "file")
 RAW_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
 CHUNK_BYTES = 1024 * 1024
@@ -28,6 +28,11 @@ COLUMNS = {
     "description": "JSON naming the columns of a layout the reader does not know: "
     '{"time", "usage", "clock"?, "meter"?, "unit"?, "cumulative"?, "time_is_end"?}',
     "example": '{"time": "Zeit", "usage": "Wert", "unit": "Wh"}',
+}
+FORCE = {
+    "type": "boolean",
+    "description": "Read the file even when the same file with the same options completed "
+    "within DUPLICATE_WINDOW_HOURS (otherwise it is answered by that upload: `duplicate_of`).",
 }
 OPENAPI_BODY: dict[str, Any] = {
     "requestBody": {
@@ -47,6 +52,7 @@ OPENAPI_BODY: dict[str, Any] = {
                         "meter_id": {"type": "string"},
                         "timezone": {"type": "string", "example": "Europe/London"},
                         "columns": COLUMNS,
+                        "force": FORCE,
                     },
                 }
             },
@@ -66,6 +72,7 @@ OPENAPI_BODY: dict[str, Any] = {
             ("meter_id", "string"),
             ("timezone", "string"),
             ("columns", "string"),
+            ("force", "boolean"),
             ("filename", "string"),
         )
     ],

@@ -4,14 +4,24 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from routers.deps import ApplicationSubject, ServicesDep
 from routers.errors import documented
+from routers.idempotent import REPLAYED, IdempotencyKey, answer_once
 from routers.pages import Cursor, Limit
 from routers.schemas import Page, UploadReport, UploadReports
 from routers.upload_body import OPENAPI_BODY, receive_files
 from services.applications import Application
+from services.ingestion import request_fingerprint
+
+REPLAY_HEADER = {
+    REPLAYED: {
+        "description": "`true` when this is the kept answer to an earlier request under the "
+        "same Idempotency-Key",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
 
 
 def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
@@ -23,18 +33,36 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         openapi_extra=OPENAPI_BODY,
         responses={
-            202: {"model": UploadReports, "description": "Processing continues"},
-            **documented(408, 413, 415),
+            201: {"headers": REPLAY_HEADER},
+            202: {
+                "model": UploadReports,
+                "description": "Processing continues",
+                "headers": REPLAY_HEADER,
+            },
+            **documented(408, 409, 413, 415),
         },
     )
-    async def upload(request: Request, app: App, services: ServicesDep) -> Any:
+    async def upload(
+        request: Request, app: App, services: ServicesDep, idempotency_key: IdempotencyKey = None
+    ) -> Any:
         files, options = await receive_files(request, services.spool)
-        reports, finished = await anyio.to_thread.run_sync(
-            services.ingestion.accept, app, files, options
+
+        async def accept() -> JSONResponse:
+            reports, finished = await anyio.to_thread.run_sync(
+                services.ingestion.accept, app, files, options
+            )
+            body = UploadReports(uploads=[UploadReport.of(report) for report in reports])
+            code = status.HTTP_201_CREATED if finished else status.HTTP_202_ACCEPTED
+            return JSONResponse(body.model_dump(mode="json"), status_code=code)
+
+        def discard() -> None:
+            for incoming in files:
+                incoming.discard()
+
+        fingerprint = request_fingerprint(files, options)
+        return await answer_once(
+            services.idempotency, app, idempotency_key, fingerprint, accept, discard
         )
-        body = UploadReports(uploads=[UploadReport.of(report) for report in reports])
-        code = status.HTTP_201_CREATED if finished else status.HTTP_202_ACCEPTED
-        return JSONResponse(body.model_dump(mode="json"), status_code=code)
 
     @router.get("/uploads", responses=documented(400))
     def list_uploads(
@@ -46,5 +74,25 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
     @router.get("/uploads/{upload_id}", responses=documented(404))
     def get_upload(upload_id: str, app: App, services: ServicesDep) -> UploadReport:
         return UploadReport.of(services.ingestion.get(app, upload_id))
+
+    @router.get(
+        "/uploads/{upload_id}/errors.csv",
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+                "description": "`line,error`, then every problem of the file, line by line",
+            },
+            **documented(404, 409),
+        },
+    )
+    def upload_errors(upload_id: str, app: App, services: ServicesDep) -> StreamingResponse:
+        chunks = services.ingestion.rejected_lines(app, upload_id)
+        filename = f"{upload_id}-errors.csv"
+        return StreamingResponse(
+            chunks,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
     return router

@@ -8,9 +8,11 @@ from services.api_keys import ApiKeyService
 from services.applications import ApplicationService
 from services.cursors import CursorSeal
 from services.health import HealthService
+from services.idempotency import IdempotencyService
 from services.incoming import Spool
 from services.ingestion import IngestionService
 from services.purges import ApplicationPurge
+from services.repeated_files import RepeatedFiles
 from services.sign_in_throttle import SignInThrottle
 from services.usage import UsageService
 from settings import Settings
@@ -23,6 +25,7 @@ class Services:
     applications: ApplicationService
     api_keys: ApiKeyService
     ingestion: IngestionService
+    idempotency: IdempotencyService
     usage: UsageService
     alerts: AlertService
     health: HealthService
@@ -36,15 +39,8 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         storage.api_keys, storage.applications, pepper, settings.key_cache_seconds
     )
     cursors = CursorSeal(jwt_secret)
-    purge = ApplicationPurge(
-        storage.purges,
-        storage.api_keys,
-        storage.uploads,
-        storage.alerts,
-        storage.objects,
-        storage.readings,
-        storage.meters,
-    )
+    purge = ApplicationPurge(storage)
+    spool = Spool(settings.data_dir / "incoming", settings.max_upload_bytes)
     alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels, cursors)
     return Services(
         accounts=AccountService(
@@ -64,11 +60,14 @@ def build_services(settings: Settings, storage: Storage) -> Services:
             storage.applications,
             alerts,
             cursors,
+            RepeatedFiles(storage.recent_files, storage.uploads, settings.duplicate_window_hours),
+            spool,
             settings.inline_ingest_bytes,
         ),
+        idempotency=IdempotencyService(storage.idempotency_keys),
         usage=UsageService(storage.readings, storage.meters, cursors),
         alerts=alerts,
         health=HealthService(storage.lifecycle),
         purge=purge,
-        spool=Spool(settings.data_dir / "incoming", settings.max_upload_bytes),
+        spool=spool,
     )

@@ -6,6 +6,8 @@ from storage.errors import InvalidCursor, StorageUnavailable
 class ServiceError(Exception):
     """Base of the errors below; the message is a sentence a person can act on."""
 
+    retry_after: int | None = None  # seconds, when trying again later can succeed
+
 
 class NotFound(ServiceError):
     """Nothing the subject may see has this id."""
@@ -35,9 +37,18 @@ class TooManyRequests(ServiceError):
         self.retry_after = retry_after
 
 
+class InProgress(Conflict):
+    """The same request is still being answered; `retry_after` says when to ask again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 # Storage failures that reach callers through any service, as the storage layer raises them.
 __all__ = [
     "Conflict",
+    "InProgress",
     "InvalidCursor",
     "InvalidInput",
     "NotFound",

@@ -5,6 +5,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,6 +36,11 @@ class Spool:
     def receive(self, filename: str | None) -> "IncomingFile":
         self.folder.mkdir(parents=True, exist_ok=True)
         return IncomingFile(filename, self.max_bytes, self.folder)
+
+    def scratch(self, filename: str) -> "IncomingFile":
+        """A file the server writes itself: no upload limit, swept like received ones."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return IncomingFile(filename, sys.maxsize, self.folder)
 
     def sweep(self) -> None:
         """Delete what processes that are gone (a crash, `kill -9`) left behind."""

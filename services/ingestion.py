@@ -1,10 +1,11 @@
 """Uploads: keep the raw file durably, then read it into readings and raise its alert."""
 
 import contextlib
+import hashlib
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import BinaryIO
@@ -24,15 +25,17 @@ from services.alerts import AlertService, BreachTracker
 from services.clock import new_id, now_text
 from services.csv_reader import ColumnMap, UnreadableFile, read_csv
 from services.cursors import CursorSeal
-from services.errors import NotFound
-from services.incoming import IncomingFile
+from services.errors import InProgress, NotFound
+from services.incoming import IncomingFile, Spool
 from services.meter_spans import MeterSpans
+from services.rejected_lines import RejectedLines, as_csv, errors_key, read_back
+from services.repeated_files import RepeatedFiles
 from services.thresholds import Threshold
 from storage.errors import StorageUnavailable
 from storage.ports import Applications, Meters, Objects, Readings, Uploads
 from storage.records import Application, CsvColumns, Page, RowProblem, Upload
 
-__all__ = ["IngestionService", "Upload", "UploadOptions"]
+__all__ = ["IngestionService", "Upload", "UploadOptions", "request_fingerprint"]
 
 KEPT_ERRORS = 100
 # Rows written per storage call: large enough that batch writes rarely wait on a straggler.
@@ -41,6 +44,8 @@ BATCH_ROWS = 20_000
 PROCESSING_ATTEMPTS = 6
 NO_UPLOAD = "No upload with this id."
 WHOLE_FILE = 0  # the `line` of a problem with the file as a whole
+STILL_READING = "The upload is still being read; its errors file is ready when it is finished."
+READ_RETRY_SECONDS = 2
 INTERNAL_ERROR = "The file could not be processed because of an error on our side; it is logged."
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,7 @@ class UploadOptions(BaseModel):
     meter_id: str | None = None
     timezone: str | None = None
     columns: CsvColumns | None = None
+    force: bool = False  # process a file even when it repeats a recent upload
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -61,6 +67,16 @@ class UploadOptions(BaseModel):
             except ValueError:
                 raise ValueError('must be JSON such as {"time": "Zeit", "usage": "Wert"}') from None
         return value
+
+    @field_validator("force", mode="before")
+    @classmethod
+    def _force(cls, value: object) -> object:
+        """`true` or `false`, as a form field or query parameter writes a boolean."""
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if isinstance(value, bool):
+            return value
+        raise ValueError("must be true or false")
 
     @field_validator("meter_id")
     @classmethod
@@ -84,6 +100,12 @@ class UploadOptions(BaseModel):
         return value
 
 
+def request_fingerprint(files: Sequence[IncomingFile], options: UploadOptions) -> str:
+    """What makes two upload requests the same one: their files' contents and their options."""
+    request = {"files": [f.sha256 for f in files], "options": options.model_dump(mode="json")}
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+
+
 class _Interrupted(Exception):
     """The work stops: the server is stopping (the upload stays unfinished and is resumed on
     the next start), or its application was deleted (its records go with it)."""
@@ -99,8 +121,12 @@ class IngestionService:
         applications: Applications,
         alerts: AlertService,
         cursors: CursorSeal,
+        repeats: RepeatedFiles,
+        spool: Spool,
         inline_bytes: int,
     ) -> None:
+        self._repeats = repeats
+        self._spool = spool
         self._cursors = cursors
         self._uploads = uploads
         self._readings = readings
@@ -126,14 +152,16 @@ class IngestionService:
             for incoming in files:
                 incoming.discard()
             raise
-        if sum(incoming.size_bytes for incoming in files) > self._inline_bytes:
-            for upload, incoming in zip(stored, files, strict=True):
+        pending = [(u, f) for u, f in zip(stored, files, strict=True) if not u.finished]
+        for upload, incoming in zip(stored, files, strict=True):
+            if upload.finished:  # a repeat of a recent upload: nothing to read
+                incoming.discard()
+        if sum(incoming.size_bytes for _, incoming in pending) > self._inline_bytes:
+            for upload, incoming in pending:
                 self._workers.submit(self._process_in_background, app, upload, incoming)
-            return stored, False
-        reports = [
-            self._process_now(app, upload, incoming)
-            for upload, incoming in zip(stored, files, strict=True)
-        ]
+            return stored, not pending
+        processed = {u.upload_id: self._process_now(app, u, f) for u, f in pending}
+        reports = [processed.get(upload.upload_id, upload) for upload in stored]
         return reports, all(report.finished for report in reports)
 
     def get(self, app: Application, upload_id: str) -> Upload:
@@ -162,8 +190,27 @@ class IngestionService:
 
     def _store(self, app: Application, incoming: IncomingFile, options: UploadOptions) -> Upload:
         incoming.finish()
+        upload = self._new_upload(app, incoming, options)
+        original = None if options.force else self._repeats.original_of(upload)
+        if original is not None:
+            repeat = _repeat_of(upload, original)
+            self._uploads.put(repeat)
+            return repeat
+        self._objects.put_file(upload.object_key, incoming.path, incoming.sha256)
+        try:
+            self._uploads.put(upload)
+        except BaseException:
+            # Never an object without its record: the client sends the file again.
+            with contextlib.suppress(StorageUnavailable):
+                self._objects.delete(upload.object_key)
+            raise
+        return upload
+
+    def _new_upload(
+        self, app: Application, incoming: IncomingFile, options: UploadOptions
+    ) -> Upload:
         upload_id = new_id("up")
-        upload = Upload(
+        return Upload(
             upload_id=upload_id,
             app_id=app.id,
             filename=incoming.filename,
@@ -179,15 +226,6 @@ class IngestionService:
                 options.threshold_kwh if options.threshold_kwh is not None else app.threshold_kwh
             ),
         )
-        self._objects.put_file(upload.object_key, incoming.path, incoming.sha256)
-        try:
-            self._uploads.put(upload)
-        except BaseException:
-            # Never an object without its record: the client sends the file again.
-            with contextlib.suppress(StorageUnavailable):
-                self._objects.delete(upload.object_key)
-            raise
-        return upload
 
     def _process_now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
         try:
@@ -266,6 +304,8 @@ class IngestionService:
                 finished = _failed(upload, str(error))
         self._go_on(app)
         self._uploads.put(finished)
+        if finished.status == "completed":
+            self._repeats.remember(finished)
         return finished
 
     def _go_on(self, app: Application) -> None:
@@ -276,22 +316,34 @@ class IngestionService:
     def _read(self, app: Application, upload: Upload, stream: BinaryIO) -> Upload:
         breaches = BreachTracker(upload.threshold_kwh)
         meters = MeterSpans(lambda spans: self._meters.widen(app.id, spans))
+        every_problem = RejectedLines(self._spool)
         problems: list[RowProblem] = []
         accepted = rejected = 0
         zone = ZoneInfo(upload.timezone) if upload.timezone else None
         columns = ColumnMap(**upload.columns.model_dump()) if upload.columns else None
-        for batch in read_csv(
-            stream, meter_id=upload.meter_id, timezone=zone, batch_size=BATCH_ROWS, columns=columns
-        ):
-            self._go_on(app)
-            self._readings.put_many(app.id, batch.readings)
-            breaches.observe(batch.readings)
-            meters.observe(batch.readings)
-            accepted += len(batch.readings)
-            rejected += len(batch.errors)
-            noted = [*batch.notices, *batch.errors][: KEPT_ERRORS - len(problems)]
-            problems.extend(RowProblem(line=e.line, error=e.error) for e in noted)
-        meters.flush()
+        try:
+            for batch in read_csv(
+                stream,
+                meter_id=upload.meter_id,
+                timezone=zone,
+                batch_size=BATCH_ROWS,
+                columns=columns,
+            ):
+                self._go_on(app)
+                self._readings.put_many(app.id, batch.readings)
+                breaches.observe(batch.readings)
+                meters.observe(batch.readings)
+                accepted += len(batch.readings)
+                rejected += len(batch.errors)
+                noted = [
+                    RowProblem(line=e.line, error=e.error) for e in (*batch.notices, *batch.errors)
+                ]
+                every_problem.add(noted)
+                problems.extend(noted[: KEPT_ERRORS - len(problems)])
+            meters.flush()
+            kept = every_problem.keep(self._objects, errors_key(upload.object_key))
+        finally:
+            every_problem.discard()
         alert_id = (
             self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None
         )
@@ -302,10 +354,38 @@ class IngestionService:
                 "rows_accepted": accepted,
                 "rows_rejected": rejected,
                 "errors": problems,
+                "errors_key": kept,
                 "alert_id": alert_id,
                 "completed_at": now_text(),
             }
         )
+
+    def rejected_lines(self, app: Application, upload_id: str) -> Iterator[bytes]:
+        """Every problem of a finished upload as CSV, in chunks: NotFound for an upload the
+        application does not have, InProgress while it is being read."""
+        upload = self.get(app, upload_id)
+        if not upload.finished:
+            raise InProgress(STILL_READING, READ_RETRY_SECONDS)
+        if upload.errors_key is None:  # a file refused whole, or one without a bad line
+            return as_csv(upload.errors)
+        return read_back(self._objects, upload.errors_key)
+
+
+def _repeat_of(upload: Upload, original: Upload) -> Upload:
+    """The report of a file sent again: the original's outcome, without an alert of its own."""
+    return upload.model_copy(
+        update={
+            "rows_total": original.rows_total,
+            "rows_accepted": original.rows_accepted,
+            "rows_rejected": original.rows_rejected,
+            "errors": original.errors,
+            "errors_key": original.errors_key,
+            "status": "completed",
+            "object_key": original.object_key,
+            "duplicate_of": original.upload_id,
+            "completed_at": now_text(),
+        }
+    )
 
 
 def _failed(upload: Upload, reason: str) -> Upload:

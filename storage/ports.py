@@ -13,6 +13,7 @@ from storage.records import (
     Application,
     BucketTotal,
     ChannelName,
+    IdempotencyRecord,
     MeterSpan,
     Page,
     Reading,
@@ -77,6 +78,33 @@ class Uploads(Protocol):
 
     def delete_app(self, app_id: str) -> None:
         """Forget every upload record of the application."""
+
+
+class IdempotencyKeys(Protocol):
+    """Requests made under an Idempotency-Key, and the first answer to each."""
+
+    def claim(self, record: IdempotencyRecord, now: int) -> IdempotencyRecord | None:
+        """Keep `record` unless a live record holds its key (see `IdempotencyRecord.live`);
+        that one is returned and nothing is written. Atomic across instances."""
+
+    def answer(self, record: IdempotencyRecord) -> None:
+        """Store the record with its answer, replacing the claim."""
+
+    def release(self, app_id: str, key: str) -> None:
+        """Drop an unanswered claim, so that a retry runs the request again."""
+
+    def delete_app(self, app_id: str) -> None: ...
+
+
+class RecentFiles(Protocol):
+    """The upload that last completed each file (its content digest), for spotting repeats."""
+
+    def remember(self, app_id: str, digest: str, upload_id: str, expires_at: int) -> None: ...
+
+    def find(self, app_id: str, digest: str, now: int) -> str | None:
+        """The upload id, unless none is remembered or it expired."""
+
+    def delete_app(self, app_id: str) -> None: ...
 
 
 class Readings(Protocol):
@@ -174,6 +202,8 @@ class Storage:
     applications: Applications
     api_keys: ApiKeys
     uploads: Uploads
+    idempotency_keys: IdempotencyKeys
+    recent_files: RecentFiles
     readings: Readings
     meters: Meters
     alerts: Alerts

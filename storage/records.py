@@ -1,9 +1,11 @@
 """What the stores keep. Every timestamp is UTC ISO 8601 text ending in `Z`."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Generic, Literal, NamedTuple, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 T = TypeVar("T")
 
@@ -68,8 +70,10 @@ class CsvColumns(BaseModel):
     unit: str | None = Field(
         default=None, max_length=200, description="a unit (kWh, Wh, kW...) or its column"
     )
-    cumulative: bool = Field(default=False, description="usage is a meter reading that only grows")
-    time_is_end: bool = Field(default=False, description="times end their intervals")
+    cumulative: StrictBool = Field(
+        default=False, description="usage is a meter reading that only grows"
+    )
+    time_is_end: StrictBool = Field(default=False, description="times end their intervals")
 
 
 class Application(BaseModel):
@@ -123,10 +127,40 @@ class Upload(BaseModel):
     timezone: str | None = None
     threshold_kwh: float | None = None
     columns: CsvColumns | None = None
+    duplicate_of: str | None = None
+    errors_key: str | None = None  # the object listing every rejected line, when there is one
 
     @property
     def finished(self) -> bool:
         return self.status not in UNFINISHED
+
+    @property
+    def content_digest(self) -> str:
+        """The file and every option that shapes what it gives: equal digests, equal results."""
+        settings = self.model_dump(
+            mode="json", include={"sha256", "meter_id", "timezone", "threshold_kwh", "columns"}
+        )
+        return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
+class RecordedAnswer(BaseModel):
+    """The first answer to a request under an Idempotency-Key."""
+
+    status_code: int
+    body: str
+
+
+class IdempotencyRecord(BaseModel):
+    app_id: str
+    key: str
+    fingerprint: str  # the request it was first used with
+    claimed_until: int  # epoch seconds: while unanswered, the first request holds it till then
+    expires_at: int  # epoch seconds
+    answer: RecordedAnswer | None = None
+
+    def live(self, now: int) -> bool:
+        """Whether it still binds its key: unexpired, and answered or still claimed."""
+        return self.expires_at > now and (self.answer is not None or self.claimed_until > now)
 
 
 class Breach(BaseModel):

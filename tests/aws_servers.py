@@ -149,18 +149,8 @@ def new_prefix() -> str:
 
 def resource_names(prefix: str) -> dict[str, str]:
     """Settings field names and values for tables and a bucket of their own."""
-    tables = (
-        "users",
-        "revoked_tokens",
-        "applications",
-        "api_keys",
-        "usage",
-        "uploads",
-        "alerts",
-        "purges",
-        "meters",
-    )
-    names = {f"{table}_table": f"{prefix}{table}" for table in tables}
+    tables = [name for name in Settings.model_fields if name.endswith("_table")]
+    names = {table: f"{prefix}{table.removesuffix('_table')}" for table in tables}
     return {**names, "s3_bucket": f"{prefix}uploads".lower().replace("_", "-")}
 
 

@@ -14,6 +14,7 @@ from storage.aws.applications import DynamoApiKeys, DynamoApplications, DynamoPu
 from storage.aws.errors import GuardedClient, error_code
 from storage.aws.objects import S3Objects
 from storage.aws.readings import DynamoMeters, DynamoReadings
+from storage.aws.repeats import DynamoIdempotencyKeys, DynamoRecentFiles
 from storage.aws.schema import Schema, TableDefinition, create_tables
 from storage.aws.table import Table
 from storage.aws.uploads import DynamoAlerts, DynamoUploads
@@ -138,6 +139,8 @@ def open_aws_storage(settings: Settings) -> Storage:
         applications=DynamoApplications(table(schema.applications)),
         api_keys=DynamoApiKeys(table(schema.api_keys)),
         uploads=DynamoUploads(table(schema.uploads)),
+        idempotency_keys=DynamoIdempotencyKeys(table(schema.idempotency_keys)),
+        recent_files=DynamoRecentFiles(table(schema.recent_files)),
         readings=DynamoReadings(table(schema.usage), pool),
         meters=DynamoMeters(table(schema.meters), pool),
         alerts=DynamoAlerts(table(schema.alerts)),

@@ -92,6 +92,8 @@ class Schema:
     alerts: TableDefinition
     purges: TableDefinition
     meters: TableDefinition
+    idempotency_keys: TableDefinition
+    recent_files: TableDefinition
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Schema":
@@ -131,6 +133,12 @@ class Schema:
                 settings.purges_table, ("app_id",), (Index(PENDING_PURGES_INDEX, ("pending",)),)
             ),
             meters=TableDefinition(settings.meters_table, ("app_id", "meter_id")),
+            idempotency_keys=TableDefinition(
+                settings.idempotency_keys_table, ("app_id", "key"), expires_attribute="expires_at"
+            ),
+            recent_files=TableDefinition(
+                settings.recent_files_table, ("app_id", "digest"), expires_attribute="expires_at"
+            ),
         )
 
     def tables(self) -> list[TableDefinition]:

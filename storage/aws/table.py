@@ -105,6 +105,17 @@ class Table:
             ExpressionAttributeNames={"#p": self.keys[0]},
         )
 
+    def put_if(self, item: Item, condition: str, names: Item, values: Item) -> bool:
+        """Write the item when `condition` holds for the one it replaces; False when not."""
+        return self._conditionally(
+            self._client.put_item,
+            TableName=self.name,
+            Item=item,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+
     def set_if_exists(self, key: Sequence[str], attribute: str, value: str) -> bool:
         """Set one string attribute of an existing item; False (and no write) when it is missing."""
         return self._conditionally(

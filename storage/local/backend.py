@@ -11,6 +11,7 @@ from storage.local.applications import SqliteApiKeys, SqliteApplications, Sqlite
 from storage.local.database import Database
 from storage.local.objects import FolderObjects
 from storage.local.readings import SqliteMeters, SqliteReadings
+from storage.local.repeats import SqliteIdempotencyKeys, SqliteRecentFiles
 from storage.local.uploads import SqliteAlerts, SqliteUploads
 from storage.ports import Storage
 
@@ -52,6 +53,8 @@ def open_local_storage(data_dir: Path) -> Storage:
         applications=SqliteApplications(database),
         api_keys=SqliteApiKeys(database),
         uploads=SqliteUploads(database),
+        idempotency_keys=SqliteIdempotencyKeys(database),
+        recent_files=SqliteRecentFiles(database),
         readings=SqliteReadings(database),
         meters=SqliteMeters(database),
         alerts=SqliteAlerts(database),

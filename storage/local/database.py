@@ -63,6 +63,22 @@ CREATE INDEX IF NOT EXISTS alerts_to_retry ON alerts (failed_deliveries)
 CREATE TABLE IF NOT EXISTS purges (
     app_id TEXT PRIMARY KEY
 );
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    app_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (app_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+CREATE TABLE IF NOT EXISTS recent_files (
+    app_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    upload_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, digest)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS recent_files_by_expiry ON recent_files (expires_at);
 CREATE TABLE IF NOT EXISTS meters (
     app_id TEXT NOT NULL,
     meter_id TEXT NOT NULL,

@@ -13,9 +13,11 @@ from storage.records import (
     Application,
     Breach,
     Delivery,
+    IdempotencyRecord,
     MeterSpan,
     Reading,
     ReadingQuery,
+    RecordedAnswer,
     Upload,
     User,
 )
@@ -378,3 +380,63 @@ def test_meters_are_listed_with_their_widest_span(storage: Storage) -> None:
     storage.meters.delete_app("app-1")
     assert storage.meters.list("app-1", 10, None).items == []
     assert len(storage.meters.list("app-2", 10, None).items) == 1
+
+
+def claim(key: str, fingerprint: str, now: int, **fields: object) -> IdempotencyRecord:
+    return IdempotencyRecord.model_validate(
+        {
+            "app_id": "app-1",
+            "key": key,
+            "fingerprint": fingerprint,
+            "claimed_until": now + 120,
+            "expires_at": now + 86_400,
+            **fields,
+        }
+    )
+
+
+def test_an_idempotency_key_is_claimed_once_then_answered(storage: Storage) -> None:
+    keys = storage.idempotency_keys
+    first = claim("k1", "request-a", 1_000)
+    assert keys.claim(first, 1_000) is None
+    assert keys.claim(claim("k1", "request-b", 1_001), 1_001) == first
+    answered = first.model_copy(
+        update={"answer": RecordedAnswer(status_code=201, body='{"uploads": []}')}
+    )
+    keys.answer(answered)
+    assert keys.claim(claim("k1", "request-a", 1_002), 1_002) == answered
+    # Another application's key of the same name is its own.
+    other = claim("k1", "request-a", 1_002).model_copy(update={"app_id": "app-2"})
+    assert keys.claim(other, 1_002) is None
+
+
+def test_a_released_stale_or_expired_claim_lets_the_next_request_run(storage: Storage) -> None:
+    keys = storage.idempotency_keys
+    assert keys.claim(claim("released", "a", 1_000), 1_000) is None
+    keys.release("app-1", "released")
+    assert keys.claim(claim("released", "a", 1_001), 1_001) is None
+    assert keys.claim(claim("stale", "a", 1_000), 1_000) is None
+    assert keys.claim(claim("stale", "b", 1_121), 1_121) is None  # unanswered past its claim
+    answered = claim("expired", "a", 1_000, answer={"status_code": 201, "body": "{}"})
+    keys.answer(answered)
+    assert keys.claim(claim("expired", "a", 87_399), 87_399) == answered
+    assert keys.claim(claim("expired", "b", 87_400), 87_400) is None
+
+
+def test_idempotency_keys_and_recent_files_go_with_their_application(storage: Storage) -> None:
+    storage.idempotency_keys.claim(claim("k", "a", 1_000), 1_000)
+    storage.recent_files.remember("app-1", "digest", "up_1", expires_at=2_000)
+    storage.idempotency_keys.delete_app("app-1")
+    storage.recent_files.delete_app("app-1")
+    assert storage.idempotency_keys.claim(claim("k", "b", 1_000), 1_000) is None
+    assert storage.recent_files.find("app-1", "digest", 1_000) is None
+
+
+def test_recent_files_are_found_until_they_expire(storage: Storage) -> None:
+    files = storage.recent_files
+    assert files.find("app-1", "digest", 1_000) is None
+    files.remember("app-1", "digest", "up_1", expires_at=2_000)
+    files.remember("app-1", "digest", "up_2", expires_at=2_500)
+    assert files.find("app-1", "digest", 1_999) == "up_2"
+    assert files.find("app-1", "digest", 2_500) is None
+    assert files.find("app-2", "digest", 1_000) is None

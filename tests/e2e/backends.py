@@ -50,7 +50,16 @@ def _local_counts(data_dir: Path, app_id: str) -> dict[str, int]:
                 f"SELECT count(*) FROM {table} WHERE app_id = ?",
                 (app_id,),
             ).fetchone()[0]
-            for table in ("readings", "meters", "uploads", "alerts", "api_keys", "purges")
+            for table in (
+                "readings",
+                "meters",
+                "uploads",
+                "alerts",
+                "api_keys",
+                "purges",
+                "idempotency_keys",
+                "recent_files",
+            )
         }
     folder = data_dir / "objects" / "uploads" / app_id
     try:
@@ -90,6 +99,8 @@ def _aws_counts(env: dict[str, str], app_id: str) -> dict[str, int]:
         "uploads": count("UPLOADS_TABLE"),
         "alerts": count("ALERTS_TABLE"),
         "api_keys": count("API_KEYS_TABLE"),
+        "idempotency_keys": count("IDEMPOTENCY_KEYS_TABLE"),
+        "recent_files": count("RECENT_FILES_TABLE"),
         "purges": int("Item" in purge),
         "objects": listing.get("KeyCount", 0),
     }

@@ -9,7 +9,16 @@ import pytest
 from tests.e2e.backends import fresh_aws_env, local_env, stored_counts
 from tests.support import Operator, ServerProcess, machine
 
-NOTHING = {"readings": 0, "meters": 0, "uploads": 0, "alerts": 0, "api_keys": 0, "objects": 0}
+NOTHING = {
+    "readings": 0,
+    "meters": 0,
+    "uploads": 0,
+    "alerts": 0,
+    "api_keys": 0,
+    "objects": 0,
+    "idempotency_keys": 0,
+    "recent_files": 0,
+}
 BIG = "meter_id,timestamp,kwh\n" + "".join(
     f"m{n % 7},2025-02-{1 + n // 1440 % 28:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00Z,{n % 9}\n"
     for n in range(40_000)
@@ -24,7 +33,9 @@ def fresh_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
 
 
 def wait_for(server: ServerProcess, app_id: str, expected: dict[str, int]) -> None:
-    deadline = time.monotonic() + 60
+    # Generous: on DynamoDB Local under a parallel test run, two passes over 40,000 readings
+    # take a while.
+    deadline = time.monotonic() + 180
     while (counts := stored_counts(server, app_id)) != expected:
         assert time.monotonic() < deadline, counts
         time.sleep(0.5)
@@ -43,7 +54,10 @@ def test_everything_goes_and_a_running_upload_stops(
         kept_key = operator.create_key(keep["id"])
         with machine(server.url, key) as client, machine(server.url, kept_key) as kept:
             small = b"meter_id,timestamp,kwh\nm1,2025-01-01T00:00:00Z,9\n"
-            assert client.post("/uploads", files={"files": ("s.csv", small)}).status_code == 201
+            sent = client.post(
+                "/uploads", files={"files": ("s.csv", small)}, headers={"Idempotency-Key": "s-1"}
+            )
+            assert sent.status_code == 201
             assert kept.post("/uploads", files={"files": ("k.csv", small)}).status_code == 201
             running = client.post("/uploads", files={"files": ("big.csv", BIG.encode())})
             assert running.status_code == 202

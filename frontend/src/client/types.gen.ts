@@ -663,6 +663,12 @@ export type UploadReport = {
      * Completed At
      */
     completed_at: string | null;
+    /**
+     * Duplicate Of
+     *
+     * The upload this file repeats (same file and options, recently): its outcome is that upload's, and it raises no alert of its own
+     */
+    duplicate_of: string | null;
 };
 
 /**
@@ -868,6 +874,18 @@ export type UploadUploadsPostData = {
          * JSON naming the columns of a layout the reader does not know: {"time", "usage", "clock"?, "meter"?, "unit"?, "cumulative"?, "time_is_end"?}
          */
         columns?: string;
+        /**
+         * Read the file even when the same file with the same options completed within DUPLICATE_WINDOW_HOURS (otherwise it is answered by that upload: `duplicate_of`).
+         */
+        force?: boolean;
+    };
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Makes retries safe: the first answer (status and body) is kept 24 hours and given again, with `Idempotent-Replayed: true`, to the same request under the same key. Another request under the key is a 422; a retry while the first runs, a 409.
+         */
+        'Idempotency-Key'?: string | null;
     };
     path?: never;
     query?: {
@@ -890,6 +908,10 @@ export type UploadUploadsPostData = {
         /**
          * The same as the multipart field, which wins when both are given.
          */
+        force?: boolean;
+        /**
+         * The same as the multipart field, which wins when both are given.
+         */
         filename?: string;
     };
     url: '/uploads';
@@ -904,6 +926,10 @@ export type UploadUploadsPostErrors = {
      * The request body stopped arriving
      */
     408: ErrorBody;
+    /**
+     * It exists already, or the same request is still being answered (see Retry-After)
+     */
+    409: ErrorBody;
     /**
      * The request body is over its limit
      */
@@ -980,6 +1006,52 @@ export type GetUploadUploadsUploadIdGetResponses = {
 };
 
 export type GetUploadUploadsUploadIdGetResponse = GetUploadUploadsUploadIdGetResponses[keyof GetUploadUploadsUploadIdGetResponses];
+
+export type UploadErrorsUploadsUploadIdErrorsCsvGetData = {
+    body?: never;
+    path: {
+        /**
+         * Upload Id
+         */
+        upload_id: string;
+    };
+    query?: never;
+    url: '/uploads/{upload_id}/errors.csv';
+};
+
+export type UploadErrorsUploadsUploadIdErrorsCsvGetErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * It exists already, or the same request is still being answered (see Retry-After)
+     */
+    409: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type UploadErrorsUploadsUploadIdErrorsCsvGetError = UploadErrorsUploadsUploadIdErrorsCsvGetErrors[keyof UploadErrorsUploadsUploadIdErrorsCsvGetErrors];
+
+export type UploadErrorsUploadsUploadIdErrorsCsvGetResponses = {
+    /**
+     * `line,error`, then every problem of the file, line by line
+     */
+    200: string;
+};
+
+export type UploadErrorsUploadsUploadIdErrorsCsvGetResponse = UploadErrorsUploadsUploadIdErrorsCsvGetResponses[keyof UploadErrorsUploadsUploadIdErrorsCsvGetResponses];
 
 export type UsageUsageGetData = {
     body?: never;
@@ -1222,7 +1294,7 @@ export type RegisterAuthRegisterPostErrors = {
      */
     408: ErrorBody;
     /**
-     * It exists already
+     * It exists already, or the same request is still being answered (see Retry-After)
      */
     409: ErrorBody;
     /**
@@ -1902,6 +1974,18 @@ export type UploadAppAppIdUploadsPostData = {
          * JSON naming the columns of a layout the reader does not know: {"time", "usage", "clock"?, "meter"?, "unit"?, "cumulative"?, "time_is_end"?}
          */
         columns?: string;
+        /**
+         * Read the file even when the same file with the same options completed within DUPLICATE_WINDOW_HOURS (otherwise it is answered by that upload: `duplicate_of`).
+         */
+        force?: boolean;
+    };
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Makes retries safe: the first answer (status and body) is kept 24 hours and given again, with `Idempotent-Replayed: true`, to the same request under the same key. Another request under the key is a 422; a retry while the first runs, a 409.
+         */
+        'Idempotency-Key'?: string | null;
     };
     path: {
         /**
@@ -1929,6 +2013,10 @@ export type UploadAppAppIdUploadsPostData = {
         /**
          * The same as the multipart field, which wins when both are given.
          */
+        force?: boolean;
+        /**
+         * The same as the multipart field, which wins when both are given.
+         */
         filename?: string;
     };
     url: '/app/{app_id}/uploads';
@@ -1947,6 +2035,10 @@ export type UploadAppAppIdUploadsPostErrors = {
      * The request body stopped arriving
      */
     408: ErrorBody;
+    /**
+     * It exists already, or the same request is still being answered (see Retry-After)
+     */
+    409: ErrorBody;
     /**
      * The request body is over its limit
      */
@@ -2027,6 +2119,56 @@ export type GetUploadAppAppIdUploadsUploadIdGetResponses = {
 };
 
 export type GetUploadAppAppIdUploadsUploadIdGetResponse = GetUploadAppAppIdUploadsUploadIdGetResponses[keyof GetUploadAppAppIdUploadsUploadIdGetResponses];
+
+export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetData = {
+    body?: never;
+    path: {
+        /**
+         * Upload Id
+         */
+        upload_id: string;
+        /**
+         * App Id
+         */
+        app_id: string;
+    };
+    query?: never;
+    url: '/app/{app_id}/uploads/{upload_id}/errors.csv';
+};
+
+export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors = {
+    /**
+     * Missing, wrong, expired or revoked credentials
+     */
+    401: ErrorBody;
+    /**
+     * Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * It exists already, or the same request is still being answered (see Retry-After)
+     */
+    409: ErrorBody;
+    /**
+     * A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * A dependency is unavailable or busy; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetError = UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors[keyof UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors];
+
+export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses = {
+    /**
+     * `line,error`, then every problem of the file, line by line
+     */
+    200: string;
+};
+
+export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponse = UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses[keyof UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses];
 
 export type UsageAppAppIdUsageGetData = {
     body?: never;
