@@ -161,3 +161,18 @@ def test_no_wait_prints_the_reports_as_first_answered(
     cells = table_row(result.stdout, str(file))
     assert cells[1] == "queued"
     assert [report["upload_id"] for report in uploads(own_server.machine)] == [cells[4]]
+
+
+def test_a_file_sent_again_is_answered_by_its_first_upload(
+    server: ServerProcess, tenant: Tenant, tmp_path: Path
+) -> None:
+    file = generic(tmp_path / "north.csv", "north-7", 0.42, 0.5)
+
+    first = run(server.url, tenant.key, "upload", file)
+    again = run(server.url, tenant.key, "upload", file)
+
+    assert (first.returncode, again.returncode) == (0, 0), again.stderr
+    original = table_row(first.stdout, str(file))[4]
+    cells = table_row(again.stdout, str(file))
+    assert cells[1] == "completed"
+    assert cells[-1] == f"duplicate of {original}"
