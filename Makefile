@@ -68,6 +68,7 @@ bench: install-dev
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.sign_in_flood
 	$(BIN)/python -m bench.console
+	$(BIN)/python -m bench.client
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info console/dist frontend/node_modules

@@ -1,6 +1,7 @@
 """A real `python server.py` per backend, shared by the end-to-end tests of a session."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,14 @@ def server(
     running = ServerProcess(env=env, log_path=root / "server.log").start()
     yield running
     running.stop()
+
+
+@pytest.fixture(params=["local", "aws"])
+def fresh_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """A server environment on empty storage of its own, per backend."""
+    if request.param == "aws":
+        return fresh_aws_env(request.getfixturevalue("aws_servers"), tmp_path / "data")
+    return local_env(tmp_path / "data")
 
 
 @pytest.fixture

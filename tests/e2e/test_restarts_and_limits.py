@@ -5,9 +5,8 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.e2e.backends import fresh_aws_env, local_env
+from tests.e2e.backends import local_env
 from tests.support import Operator, ServerProcess, machine
 
 ROW_COUNT = 60_000
@@ -15,14 +14,6 @@ ROWS = "meter_id,timestamp,kwh\n" + "".join(
     f"m{n % 5},2025-01-{1 + n // 1440 % 28:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00Z,{n % 13}\n"
     for n in range(ROW_COUNT)
 )
-
-
-@pytest.fixture(params=["local", "aws"])
-def fresh_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    """A server environment on empty storage of its own, per backend."""
-    if request.param == "aws":
-        return fresh_aws_env(request.getfixturevalue("aws_servers"), tmp_path / "data")
-    return local_env(tmp_path / "data")
 
 
 def test_everything_survives_a_restart(tmp_path: Path, fresh_env: dict[str, str]) -> None:

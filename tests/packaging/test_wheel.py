@@ -35,7 +35,8 @@ def test_a_wheel_installed_outside_the_checkout_serves(tmp_path: Path) -> None:
     try:
         operator = Operator.register(server.url)
         app = operator.create_app(threshold_kwh=5)
-        with machine(server.url, operator.create_key(app["id"])) as client:
+        key = operator.create_key(app["id"])
+        with machine(server.url, key) as client:
             report = client.post("/uploads", files={"files": ("a.csv", CSV)}).json()["uploads"][0]
         assert (report["status"], report["rows_accepted"], bool(report["alert_id"])) == (
             "completed",
@@ -43,6 +44,12 @@ def test_a_wheel_installed_outside_the_checkout_serves(tmp_path: Path) -> None:
             True,
         )
         assert (elsewhere / "data" / "wattkey.sqlite3").exists()
+        (elsewhere / "b.csv").write_bytes(CSV.replace(b"m1", b"m2"))
+        command = [str(venv / "bin" / "wattkey"), "upload", "b.csv", "--url", server.url]
+        sent = subprocess.run(
+            command, cwd=elsewhere, env={"WATTKEY_API_KEY": key}, capture_output=True, check=False
+        )
+        assert sent.returncode == 0, sent.stderr
         docs = httpx.get(f"{server.url}/docs").text
         assert "/static-offline-docs/swagger-ui-bundle.js" in docs
         assert httpx.get(f"{server.url}/static-offline-docs/swagger-ui-bundle.js").is_success
