@@ -174,7 +174,12 @@ def log_line(outcome: Outcome, where: str) -> str:
         f"{outcome.name} {where} upload {report['upload_id']} {report['status']} "
         f"accepted {report['rows_accepted']} rejected {report['rows_rejected']}"
     )
-    return f"{line}: {outcome.note}" if outcome.note else line
+    if outcome.note:
+        return f"{line}: {outcome.note}"
+    if report["errors"]:  # the report beside the file in failed/ lists the rest
+        first = report["errors"][0]
+        return f"{line}: line {first['line']}: {first['error']}"
+    return line
 
 
 class Watcher:
