@@ -15,12 +15,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 from typing import NamedTuple
 
-from bench.environments import BACKENDS, backend_env
-from tests.support import Operator, ServerProcess
+from bench.environments import BACKENDS, keyed_server
 
 CONNECTIONS = 16
 HEALTH_RATIO = 0.5
@@ -55,20 +52,11 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `scripts/ensure-tool wrk` (Debian) or `brew install wrk`.")
-    with (
-        tempfile.TemporaryDirectory(prefix="wattkey-bench-") as scratch,
-        backend_env(args.backend, Path(scratch)) as env,
-    ):
-        server = ServerProcess(env=env, log_path=Path(scratch) / "server.log").start()
-        try:
-            operator = Operator.register(server.url)
-            key = operator.create_key(operator.create_app()["id"])
-            load(f"{server.url}/protected", 2, {"X-API-Key": key})  # warm up
-            root = load(f"{server.url}/", args.seconds, {})
-            health = load(f"{server.url}/health", args.seconds, {})
-            protected = load(f"{server.url}/protected", args.seconds, {"X-API-Key": key})
-        finally:
-            server.stop()
+    with keyed_server(args.backend) as (url, key):
+        load(f"{url}/protected", 2, {"X-API-Key": key})  # warm up
+        root = load(f"{url}/", args.seconds, {})
+        health = load(f"{url}/health", args.seconds, {})
+        protected = load(f"{url}/protected", args.seconds, {"X-API-Key": key})
     print(f"backend            {args.backend}   ({CONNECTIONS} connections, {args.seconds} s each)")
     for name, measured in (("GET /", root), ("GET /health", health), ("GET /protected", protected)):
         print(

@@ -5,6 +5,7 @@ figure of one run is measured against the same endpoints.
 """
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Literal
 
 from tests.aws_servers import AwsServers, running_aws_servers
 from tests.e2e.backends import fresh_aws_env, local_env
+from tests.support import Operator, ServerProcess
 
 Backend = Literal["local", "aws"]
 BACKENDS: tuple[Backend, ...] = ("local", "aws")
@@ -37,3 +39,18 @@ def backend_env(backend: Backend, scratch: Path) -> Iterator[dict[str, str]]:
         return
     with aws_test_servers() as servers:
         yield fresh_aws_env(servers, scratch / "data")
+
+
+@contextmanager
+def keyed_server(backend: Backend) -> Iterator[tuple[str, str]]:
+    """A real server on empty storage, and the API key of a new application: (url, key)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="wattkey-bench-") as scratch,
+        backend_env(backend, Path(scratch)) as env,
+    ):
+        server = ServerProcess(env=env, log_path=Path(scratch) / "server.log").start()
+        try:
+            operator = Operator.register(server.url)
+            yield server.url, operator.create_key(operator.create_app()["id"])
+        finally:
+            server.stop()
