@@ -181,35 +181,30 @@ export function useUploadReport(appId: string, first: UploadReport) {
   });
 }
 
-export function useUploads(appId: string) {
+/** A list the API pages with `next_cursor`, fetched a page at a time. */
+function usePages<Page extends { next_cursor: string | null }>(
+  queryKey: readonly unknown[],
+  fetchPage: (cursor: string | null) => Promise<Page>,
+) {
   return useInfiniteQuery({
-    queryKey: ['apps', appId, 'uploads'],
-    queryFn: async ({ pageParam }) =>
-      (
-        await listUploadsAppAppIdUploadsGet({
-          path: { app_id: appId },
-          query: { limit: PAGE, cursor: pageParam },
-          throwOnError: true,
-        })
-      ).data,
+    queryKey,
+    queryFn: ({ pageParam }) => fetchPage(pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next_cursor,
+    getNextPageParam: (page: Page) => page.next_cursor,
+  });
+}
+
+export function useUploads(appId: string) {
+  return usePages(['apps', appId, 'uploads'], async (cursor) => {
+    const options = { path: { app_id: appId }, query: { limit: PAGE, cursor } };
+    return (await listUploadsAppAppIdUploadsGet({ ...options, throwOnError: true })).data;
   });
 }
 
 export function useAlerts(appId: string) {
-  return useInfiniteQuery({
-    queryKey: ['apps', appId, 'alerts'],
-    queryFn: async ({ pageParam }) =>
-      (
-        await alertsAppAppIdAlertsGet({
-          path: { app_id: appId },
-          query: { limit: PAGE, cursor: pageParam },
-          throwOnError: true,
-        })
-      ).data,
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next_cursor,
+  return usePages(['apps', appId, 'alerts'], async (cursor) => {
+    const options = { path: { app_id: appId }, query: { limit: PAGE, cursor } };
+    return (await alertsAppAppIdAlertsGet({ ...options, throwOnError: true })).data;
   });
 }
 
