@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from routers.deps import ApplicationSubject, ServicesDep
@@ -33,7 +33,7 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         page = services.usage.query(app, meter_id, start, end, limit, cursor)
         return Page[ReadingOut].of(page.items, page.next_cursor, _reading)
 
-    @router.get("/usage/summary")
+    @router.get("/usage/summary", response_model=UsageSummary)
     def usage_summary(
         app: App,
         services: ServicesDep,
@@ -46,9 +46,10 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         timezone: Annotated[
             str, Query(description="IANA name of the buckets' calendar", max_length=64)
         ] = "UTC",
-    ) -> UsageSummary:
+    ) -> Response:
         summary = services.usage.summary(app, interval, start, end, meter_id, timezone)
-        return UsageSummary.of(summary)
+        # Serialised once here: FastAPI would validate thousands of buckets over again.
+        return Response(UsageSummary.of(summary).model_dump_json(), media_type="application/json")
 
     return router
 

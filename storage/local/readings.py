@@ -1,6 +1,5 @@
 """Energy readings in SQLite, keyed like the DynamoDB table: (app, meter, timestamp)."""
 
-import json
 from collections.abc import Sequence
 from itertools import pairwise, repeat
 from operator import add
@@ -19,6 +18,12 @@ DELETE_SOME = (
 UPSERT = (
     "INSERT INTO readings (app_id, meter_id, timestamp, kwh) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (app_id, meter_id, timestamp) DO UPDATE SET kwh = excluded.kwh"
+)
+
+
+SUMMARY_BUCKETS = (
+    "CREATE TEMP TABLE IF NOT EXISTS summary_buckets"
+    " (i INTEGER PRIMARY KEY, lower TEXT NOT NULL, upper TEXT NOT NULL)"
 )
 
 
@@ -61,21 +66,29 @@ class SqliteReadings:
         return Page(items=items, next_cursor=next_cursor)
 
     def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> list[BucketTotal]:
-        """One index range scan a bucket, summed by SQLite."""
+        """One index range scan a bucket, summed by SQLite. The buckets go in a temporary table
+        of the connection, in order, so SQLite groups the readings without sorting them; the
+        transaction is rolled back, which leaves that table empty again."""
         meter = "AND r.meter_id = ?" if meter_id is not None else ""
         sql = (
-            "WITH bucket (i, lower, upper) AS (SELECT key, json_extract(value, '$[0]'),"  # noqa: S608
-            " json_extract(value, '$[1]') FROM json_each(?))"
-            " SELECT bucket.i, sum(r.kwh), max(r.kwh), count(r.kwh) FROM bucket JOIN readings r"
-            f" ON r.app_id = ? {meter} AND r.timestamp >= bucket.lower"
-            " AND r.timestamp < bucket.upper GROUP BY bucket.i"
+            "SELECT b.i, sum(r.kwh), max(r.kwh), count(*) FROM temp.summary_buckets b"  # noqa: S608
+            f" JOIN readings r ON r.app_id = ? {meter} AND r.timestamp >= b.lower"
+            " AND r.timestamp < b.upper GROUP BY b.i"
         )
-        bounds = json.dumps(list(pairwise(edges)))
         totals = [BucketTotal() for _ in edges[1:]]
         with self._db.reading() as connection:
-            found = connection.execute(sql, [bounds, app_id, *filter(None, [meter_id])])
-            for index, kwh, max_kwh, readings in found:
-                totals[index] = BucketTotal(kwh, max_kwh, readings)
+            connection.execute(SUMMARY_BUCKETS)
+            connection.execute("BEGIN")
+            try:
+                connection.executemany(
+                    "INSERT INTO temp.summary_buckets VALUES (?, ?, ?)",
+                    [(i, lower, upper) for i, (lower, upper) in enumerate(pairwise(edges))],
+                )
+                found = connection.execute(sql, [app_id, *filter(None, [meter_id])]).fetchall()
+            finally:
+                connection.execute("ROLLBACK")
+        for index, kwh, max_kwh, readings in found:
+            totals[index] = BucketTotal(kwh, max_kwh, readings)
         return totals
 
     def delete_app(self, app_id: str) -> None:
