@@ -1,4 +1,4 @@
-"""Streaming reader for energy CSV files: the layouts of docs/csv-formats.md.
+"""Streaming reader for energy CSV files: the layouts of docs/csv-layouts.md.
 
 `read_csv` checks the rules about the whole file, works out its layout from its head (or
 takes the one a client gives), and yields batches of readings in UTC with every rejected row's

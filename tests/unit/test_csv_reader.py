@@ -1,4 +1,4 @@
-"""services.csv_reader: every layout of docs/csv-formats.md, row errors, streaming."""
+"""services.csv_reader: every layout of docs/csv-layouts.md, row errors, streaming."""
 
 import io
 from datetime import UTC, datetime, timedelta, tzinfo

@@ -1,4 +1,4 @@
-"""The sample files of docs/csv-formats.md read as that page says."""
+"""The sample files of docs/csv-layouts.md read as that page says."""
 
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -98,7 +98,7 @@ def test_tariff_registers_become_import_and_export_usage() -> None:
 
 
 def test_every_sample_is_documented_and_tested() -> None:
-    page = (ROOT / "docs" / "csv-formats.md").read_text()
+    page = (ROOT / "docs" / "csv-layouts.md").read_text()
     tested = {
         "generic.csv",
         "green-button.csv",
