@@ -34,6 +34,11 @@ def begun(inbox: Path, name: str) -> bool:
     return f"{name}.json" in names(inbox / ".wattkey") or name in names(inbox / "sent")
 
 
+def watching(log: Path) -> int:
+    """How many watchers have started, by their first log line."""
+    return sum(" watching " in line for line in log.read_text().splitlines())
+
+
 def write_slowly(path: Path, meter: str) -> int:
     """The file in parts, as a gateway writing as it reads; returns its rows."""
     with path.open("w") as handle:
@@ -104,7 +109,9 @@ def test_restarts_never_send_a_file_twice(
     watcher.kill()
     watcher.wait()
     # Stopped while it sends the second.
+    # (The first may have begun the second file already: wait for this one to be watching.)
     watcher = start(server.url, tenant.key, "watch", inbox, log=log)
+    eventually(lambda: watching(log) == 2, SETTLE_SECONDS, "the second watcher started")
     eventually(lambda: begun(inbox, "2-large.csv"), SETTLE_SECONDS, "the second begun")
     assert stop(watcher) == 0, log.read_text()
     # Left to finish.
