@@ -93,7 +93,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.services = services
     app.state.password_limiter = create_limiter()
     await anyio.to_thread.run_sync(services.spool.sweep)
-    await anyio.to_thread.run_sync(services.ingestion.resume_unfinished)
+    await anyio.to_thread.run_sync(services.uploads.resume_unfinished)
     await anyio.to_thread.run_sync(services.purge.resume)
     retrying = asyncio.create_task(_retry_alerts_forever(services))
     logger.info(
@@ -114,7 +114,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await retrying
         services.api_keys.close()
-        await anyio.to_thread.run_sync(services.ingestion.close)
+        await anyio.to_thread.run_sync(services.uploads.close)
         await anyio.to_thread.run_sync(services.purge.close)
         storage.lifecycle.close()
 

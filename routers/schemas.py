@@ -6,7 +6,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from services.alerts import Alert
-from services.ingestion import Upload
+from services.uploads import Preview, Upload, UploadLayout
 
 Item = TypeVar("Item", bound=BaseModel)
 Record = TypeVar("Record")
@@ -48,6 +48,11 @@ class UploadReport(BaseModel):
         description="The upload this file repeats (same file and options, recently): its "
         "outcome is that upload's, and it raises no alert of its own"
     )
+    layout: UploadLayout | None = Field(
+        description="How the file was read (null until it has been): its encoding, delimiter, "
+        "notation, time zone, interval and what each column holds; for a file that failed, "
+        "what of it was found"
+    )
 
     @classmethod
     def of(cls, upload: Upload) -> "UploadReport":
@@ -56,6 +61,12 @@ class UploadReport(BaseModel):
 
 class UploadReports(BaseModel):
     uploads: list[UploadReport]
+
+
+class Previews(BaseModel):
+    """A dry run's answer: how each file would be read; nothing was stored."""
+
+    previews: list[Preview]
 
 
 class ReadingOut(BaseModel):

@@ -9,9 +9,9 @@ from starlette.datastructures import UploadFile
 
 from routers.errors import validated
 from services.incoming import IncomingFile, Spool
-from services.ingestion import UploadOptions
+from services.uploads import UploadOptions
 
-OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone", "columns", "force")
+OPTION_NAMES = ("threshold_kwh", "meter_id", "timezone", "columns", "force", "dry_run")
 FILE_FIELDS = ("files", "file")
 RAW_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
 CHUNK_BYTES = 1024 * 1024
@@ -34,6 +34,11 @@ FORCE = {
     "description": "Read the file even when the same file with the same options completed "
     "within DUPLICATE_WINDOW_HOURS (otherwise it is answered by that upload: `duplicate_of`).",
 }
+DRY_RUN = {
+    "type": "boolean",
+    "description": "Read the files and answer `200 {previews}` with how each would be read "
+    "(layout, meters, first readings, problems); nothing is stored.",
+}
 OPENAPI_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -53,6 +58,7 @@ OPENAPI_BODY: dict[str, Any] = {
                         "timezone": {"type": "string", "example": "Europe/London"},
                         "columns": COLUMNS,
                         "force": FORCE,
+                        "dry_run": DRY_RUN,
                     },
                 }
             },
@@ -73,6 +79,7 @@ OPENAPI_BODY: dict[str, Any] = {
             ("timezone", "string"),
             ("columns", "string"),
             ("force", "boolean"),
+            ("dry_run", "boolean"),
             ("filename", "string"),
         )
     ],

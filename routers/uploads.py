@@ -10,10 +10,10 @@ from routers.deps import ApplicationSubject, ServicesDep
 from routers.errors import documented
 from routers.idempotent import REPLAYED, IdempotencyKey, answer_once
 from routers.pages import Cursor, Limit
-from routers.schemas import Page, UploadReport, UploadReports
+from routers.schemas import Page, Previews, UploadReport, UploadReports
 from routers.upload_body import OPENAPI_BODY, receive_files
 from services.applications import Application
-from services.ingestion import request_fingerprint
+from services.uploads import request_fingerprint
 
 REPLAY_HEADER = {
     REPLAYED: {
@@ -33,6 +33,7 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         openapi_extra=OPENAPI_BODY,
         responses={
+            200: {"model": Previews, "description": "A dry run: how each file would be read"},
             201: {"headers": REPLAY_HEADER},
             202: {
                 "model": UploadReports,
@@ -46,10 +47,13 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         request: Request, app: App, services: ServicesDep, idempotency_key: IdempotencyKey = None
     ) -> Any:
         files, options = await receive_files(request, services.spool)
+        if options.dry_run:
+            previews = await anyio.to_thread.run_sync(services.uploads.preview, app, files, options)
+            return JSONResponse(Previews(previews=previews).model_dump(mode="json"))
 
         async def accept() -> JSONResponse:
             reports, finished = await anyio.to_thread.run_sync(
-                services.ingestion.accept, app, files, options
+                services.uploads.accept, app, files, options
             )
             body = UploadReports(uploads=[UploadReport.of(report) for report in reports])
             code = status.HTTP_201_CREATED if finished else status.HTTP_202_ACCEPTED
@@ -68,12 +72,12 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
     def list_uploads(
         app: App, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[UploadReport]:
-        page = services.ingestion.list(app, limit, cursor)
+        page = services.uploads.list(app, limit, cursor)
         return Page[UploadReport].of(page.items, page.next_cursor, UploadReport.of)
 
     @router.get("/uploads/{upload_id}", responses=documented(404))
     def get_upload(upload_id: str, app: App, services: ServicesDep) -> UploadReport:
-        return UploadReport.of(services.ingestion.get(app, upload_id))
+        return UploadReport.of(services.uploads.get(app, upload_id))
 
     @router.get(
         "/uploads/{upload_id}/errors.csv",
@@ -87,7 +91,7 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         },
     )
     def upload_errors(upload_id: str, app: App, services: ServicesDep) -> StreamingResponse:
-        chunks = services.ingestion.rejected_lines(app, upload_id)
+        chunks = services.uploads.rejected_lines(app, upload_id)
         filename = f"{upload_id}-errors.csv"
         return StreamingResponse(
             chunks,

@@ -8,7 +8,7 @@ from services.csv_reader import is_consumption
 from services.cursors import CursorSeal
 from storage.errors import DeliveryFailed, DeliverySkipped
 from storage.ports import AlertChannel, Alerts, Applications
-from storage.records import Alert, AlertMessage, Application, Breach, Delivery, Page, Reading
+from storage.records import Alert, AlertMessage, Application, Breach, Delivery, Page, ReadingRow
 
 __all__ = ["Alert", "AlertService", "BreachTracker"]
 
@@ -28,19 +28,19 @@ class BreachTracker:
         self.max_kwh = float("-inf")
         self.first: list[Breach] = []
 
-    def observe(self, readings: Iterable[Reading]) -> None:
+    def observe(self, readings: Iterable[ReadingRow]) -> None:
         threshold = self.threshold_kwh
         if threshold is None:
             return
-        for reading in readings:
-            if reading.kwh > threshold and is_consumption(reading.meter_id):
-                self._add(reading)
+        for meter_id, timestamp, kwh in readings:
+            if kwh > threshold and is_consumption(meter_id):
+                self._add(meter_id, timestamp, kwh)
 
-    def _add(self, reading: Reading) -> None:
+    def _add(self, meter_id: str, timestamp: str, kwh: float) -> None:
         self.count += 1
-        self.max_kwh = max(self.max_kwh, reading.kwh)
+        self.max_kwh = max(self.max_kwh, kwh)
         if len(self.first) < KEPT_BREACHES:
-            self.first.append(Breach(**reading._asdict()))
+            self.first.append(Breach(meter_id=meter_id, timestamp=timestamp, kwh=kwh))
 
 
 class AlertService:

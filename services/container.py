@@ -10,10 +10,11 @@ from services.cursors import CursorSeal
 from services.health import HealthService
 from services.idempotency import IdempotencyService
 from services.incoming import Spool
-from services.ingestion import IngestionService
+from services.processing import UploadProcessor
 from services.purges import ApplicationPurge
 from services.repeated_files import RepeatedFiles
 from services.sign_in_throttle import SignInThrottle
+from services.uploads import UploadService
 from services.usage import UsageService
 from settings import Settings
 from storage.ports import Storage
@@ -24,7 +25,7 @@ class Services:
     accounts: AccountService
     applications: ApplicationService
     api_keys: ApiKeyService
-    ingestion: IngestionService
+    uploads: UploadService
     idempotency: IdempotencyService
     usage: UsageService
     alerts: AlertService
@@ -42,6 +43,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     purge = ApplicationPurge(storage)
     spool = Spool(settings.data_dir / "incoming", settings.max_upload_bytes)
     alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels, cursors)
+    repeats = RepeatedFiles(storage.recent_files, storage.uploads, settings.duplicate_window_hours)
     return Services(
         accounts=AccountService(
             storage.users,
@@ -52,16 +54,21 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         ),
         applications=ApplicationService(storage.applications, purge, on_change=api_keys.forget_app),
         api_keys=api_keys,
-        ingestion=IngestionService(
+        uploads=UploadService(
             storage.uploads,
-            storage.readings,
-            storage.meters,
             storage.objects,
-            storage.applications,
-            alerts,
+            repeats,
+            UploadProcessor(
+                storage.uploads,
+                storage.readings,
+                storage.meters,
+                storage.objects,
+                storage.applications,
+                alerts,
+                repeats,
+                spool,
+            ),
             cursors,
-            RepeatedFiles(storage.recent_files, storage.uploads, settings.duplicate_window_hours),
-            spool,
             settings.inline_ingest_bytes,
         ),
         idempotency=IdempotencyService(storage.idempotency_keys),

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable, Sequence
 
-from storage.records import MeterSpan, Reading
+from storage.records import MeterSpan, ReadingRow
 
 # A file of very many meters hands its spans over in parts, so memory stays bounded.
 HAND_OVER_AT = 10_000
@@ -13,7 +13,7 @@ class MeterSpans:
         self._hand_over = hand_over
         self._spans: dict[str, list[str]] = {}
 
-    def observe(self, readings: Iterable[Reading]) -> None:
+    def observe(self, readings: Iterable[ReadingRow]) -> None:
         spans = self._spans
         for meter, timestamp, _ in readings:
             span = spans.get(meter)

@@ -18,6 +18,7 @@ from storage.records import (
     Page,
     Reading,
     ReadingQuery,
+    ReadingRow,
     Upload,
     User,
 )
@@ -108,7 +109,7 @@ class RecentFiles(Protocol):
 
 
 class Readings(Protocol):
-    def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
+    def put_many(self, app_id: str, readings: Sequence[ReadingRow]) -> None:
         """Upsert: the same (meter, timestamp) replaces the stored value."""
 
     def query(self, query: ReadingQuery) -> Page[Reading]:

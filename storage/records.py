@@ -19,6 +19,10 @@ class Reading(NamedTuple):
     kwh: float
 
 
+# What writers hand over: (meter_id, timestamp, kwh), a Reading or any tuple of that shape.
+ReadingRow = tuple[str, str, float]
+
+
 @dataclass(frozen=True)
 class ReadingQuery:
     """One page of an application's readings, oldest first; both bounds inclusive."""
@@ -108,6 +112,34 @@ class RowProblem(BaseModel):
     error: str
 
 
+class LayoutColumn(BaseModel):
+    index: int
+    name: str
+    role: Literal[
+        "time", "date", "clock", "end", "meter", "value", "unit", "factor", "attribute", "ignored"
+    ]
+    unit: str | None = None
+    kind: Literal["energy", "power", "register"] | None = None
+    channel: Literal["", "export", "generation", "gas", "load"] | None = None
+
+
+class UploadLayout(BaseModel):
+    """How a file was read (or, for a file that failed, what of it was found)."""
+
+    family: Literal["long", "wide", "nem12", "nem13", "mapped"] | None
+    encoding: str
+    delimiter: str | None
+    decimal: Literal[".", ","] | None
+    header_line: int | None
+    date_order: Literal["ymd", "dmy", "mdy"] | None
+    timezone: str | None
+    timezone_source: Literal["file", "upload", "default"] | None
+    timestamps: Literal["start", "end"] | None
+    interval_minutes: float | None
+    columns: list[LayoutColumn] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+
+
 class Upload(BaseModel):
     upload_id: str
     app_id: str
@@ -129,6 +161,7 @@ class Upload(BaseModel):
     columns: CsvColumns | None = None
     duplicate_of: str | None = None
     errors_key: str | None = None  # the object listing every rejected line, when there is one
+    layout: UploadLayout | None = None
 
     @property
     def finished(self) -> bool:

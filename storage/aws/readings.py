@@ -12,7 +12,7 @@ from storage.aws.schema import USAGE_BY_TIME_INDEX
 from storage.aws.table import Item, KeyRange, Table
 from storage.buckets import Buckets
 from storage.cursors import decode_cursor
-from storage.records import BucketTotal, MeterSpan, Page, Reading, ReadingQuery
+from storage.records import BucketTotal, MeterSpan, Page, Reading, ReadingQuery, ReadingRow
 
 # "$" follows "#": every "{end}#{meter}" sorts below "{end}$", whatever the meter id holds.
 AFTER_SEPARATOR = "$"
@@ -25,10 +25,10 @@ class DynamoReadings:
         self._table = table
         self._pool = pool
 
-    def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
+    def put_many(self, app_id: str, readings: Sequence[ReadingRow]) -> None:
         # One batch must not name a key twice, and concurrent batches must not race on a key:
         # keep only the last value of each key before splitting into batches.
-        latest = {(reading.meter_id, reading.timestamp): reading.kwh for reading in readings}
+        latest = {(meter_id, timestamp): kwh for meter_id, timestamp, kwh in readings}
         requests = [
             {"PutRequest": {"Item": _item(app_id, meter_id, timestamp, kwh)}}
             for (meter_id, timestamp), kwh in latest.items()

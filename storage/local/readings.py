@@ -7,7 +7,7 @@ from typing import Any
 
 from storage.cursors import decode_cursor, encode_cursor
 from storage.local.database import Database
-from storage.records import BucketTotal, MeterSpan, Page, Reading, ReadingQuery
+from storage.records import BucketTotal, MeterSpan, Page, Reading, ReadingQuery, ReadingRow
 
 DELETE_CHUNK = 20_000
 # Deletes in chunks, each its own short transaction, so uploads of others never wait long.
@@ -31,7 +31,7 @@ class SqliteReadings:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def put_many(self, app_id: str, readings: Sequence[Reading]) -> None:
+    def put_many(self, app_id: str, readings: Sequence[ReadingRow]) -> None:
         with self._db.writing(durable=False) as connection:
             connection.executemany(UPSERT, map(add, repeat((app_id,)), readings))
 

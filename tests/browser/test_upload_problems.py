@@ -43,7 +43,7 @@ def test_every_problem_downloads_and_a_repeat_is_named(console: Console, tmp_pat
     rows = list(csv.reader(io.StringIO(saved)))
     assert rows[0] == ["line", "error"]
     assert [line for line, _ in rows[1:]] == [str(n) for n in range(22, 52)]
-    assert {error for _, error in rows[1:]} == {"missing value"}
+    assert {error for _, error in rows[1:]} == {"Missing value."}
 
     page.get_by_label("CSV files", exact=True).set_input_files(smart_meter_texas_export(tmp_path))
     page.get_by_role("button", name="Upload file").click()

@@ -125,7 +125,7 @@ def test_the_errors_file_lists_every_rejected_line(server: ServerProcess, tenant
     assert rows[0] == ["line", "error"]
     assert len(rows) == 1 + 1250
     assert rows[1:101] == [[str(e["line"]), e["error"]] for e in report["errors"]]
-    assert rows[-1] == ["2500", "missing value"]
+    assert rows[-1] == ["2500", "Missing value."]
     by_operator = tenant.operator.client.get(f"/app/{tenant.app['id']}{path}")
     assert by_operator.text == response.text
     other = Tenant(server, tenant.operator)

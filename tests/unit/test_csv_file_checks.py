@@ -1,4 +1,5 @@
-"""Whole-file rules: every line is measured, wherever the chunks of the read fall."""
+"""Whole-file rules: every line is measured, wherever the chunks of the read fall, and any
+bytes are either read under one encoding or refused with a sentence."""
 
 import io
 import re
@@ -7,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.csv_reader import file_checks as csv_file_checks
-from services.csv_reader.file_checks import UnreadableFile, check_whole_file
+from services.csv_reader import UnreadableFile
+from services.csv_reader.text import encoding
+from services.csv_reader.text import lines as text_lines
+from services.csv_reader.text.encoding import examine
 
 LIMIT = 64
 
@@ -17,12 +20,16 @@ def longest_line(data: bytes) -> int:
     return max(len(line) for line in re.split(rb"[\r\n]", data))
 
 
+def longest_text_line(text: str) -> int:
+    return max(len(line) for line in re.split(r"[\r\n]", text))
+
+
 @pytest.fixture(autouse=True)
 def small_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small chunks and a small bound, so that lines cross chunk edges all the time."""
-    monkeypatch.setattr(csv_file_checks, "MAX_LINE_BYTES", LIMIT)
-    monkeypatch.setattr(csv_file_checks, "WINDOW_BYTES", LIMIT // 2)
-    monkeypatch.setattr(csv_file_checks, "CHUNK_BYTES", 50)
+    monkeypatch.setattr(text_lines, "MAX_LINE_BYTES", LIMIT)
+    monkeypatch.setattr(text_lines, "WINDOW", LIMIT // 2)
+    monkeypatch.setattr(encoding, "CHUNK_BYTES", 50)
 
 
 lines = st.lists(
@@ -40,24 +47,24 @@ def test_a_file_is_refused_exactly_when_a_line_is_too_long(
     data = b"".join(b"x" * length + end for length, end in shape) + b"y" * unterminated
     if longest_line(data) > LIMIT:
         with pytest.raises(UnreadableFile, match=f"longer than {LIMIT} bytes"):
-            check_whole_file(io.BytesIO(data))
+            examine(io.BytesIO(data))
     else:
-        check_whole_file(io.BytesIO(data))
+        examine(io.BytesIO(data))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(min_size=1, max_size=300))
-def test_any_bytes_are_checked_without_an_exception_of_another_kind(data: bytes) -> None:
+def test_any_bytes_are_examined_without_an_exception_of_another_kind(data: bytes) -> None:
     try:
-        check_whole_file(io.BytesIO(data))
+        found = examine(io.BytesIO(data))
     except UnreadableFile:
         return
-    data.decode("utf-8")
-    assert b"\x00" not in data
-    assert longest_line(data) <= LIMIT
+    text = data.decode(found.codec)
+    assert "\x00" not in text
+    assert longest_text_line(text) <= LIMIT
 
 
 def test_the_line_of_a_long_line_is_named() -> None:
     data = b"short\n" * 30 + b"y" * 100 + b"\nend\n"
     with pytest.raises(UnreadableFile, match=r"^Line 31 is longer than 64 bytes"):
-        check_whole_file(io.BytesIO(data))
+        examine(io.BytesIO(data))

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.csv_reader import (
-    HEAD_BYTES,
     KWH_PER_THERM,
     Batch,
     Reading,
@@ -15,7 +14,8 @@ from services.csv_reader import (
     UnreadableFile,
     read_csv,
 )
-from services.csv_reader.layout import HEAD_LINES
+from services.csv_reader.table.head import HEAD_LINES
+from services.csv_reader.text.encoding import CHUNK_BYTES
 
 LONDON = ZoneInfo("Europe/London")
 NO_METER = (
@@ -507,7 +507,7 @@ def test_lcl_layout_with_null_reading() -> None:
         Reading("MAC000246", "2012-10-12T00:30:00Z", 0.25),
         Reading("MAC000246", "2012-10-12T01:30:00Z", 0.0),
     ]
-    assert errors == [RowError(3, "missing value")]
+    assert errors == [RowError(3, "Missing value.")]
 
 
 def test_lcl_with_acorn_columns_and_spaces_around_values() -> None:
@@ -559,7 +559,7 @@ def test_european_non_ascii_meter_names() -> None:
 @pytest.mark.parametrize(
     ("row", "error"),
     [
-        ("m1,2025-01-01T00:00:00Z", "missing value"),
+        ("m1,2025-01-01T00:00:00Z", "Missing value."),
         ("m1,2025-01-01T00:00:00Z,1,2", "The row has 4 fields but the header has 3."),
         ("m1,,1", "The timestamp is missing."),
         (
@@ -569,15 +569,16 @@ def test_european_non_ascii_meter_names() -> None:
         ),
         (
             "m1,2025-02-30T00:00:00Z,1",
-            "Timestamp '2025-02-30T00:00:00Z' is not a date and time this service reads; "
-            "use ISO 8601 such as 2025-01-01T00:00:00Z.",
+            "'2025-02-30' is not a date; use ISO 8601 such as 2025-01-01T00:00:00Z.",
         ),
-        ("m1,2025-01-01T00:00:00Z,abc", "kWh value 'abc' is not a number."),
-        ("m1,2025-01-01T00:00:00Z,inf", "kWh value 'inf' is not a finite number."),
-        ("m1,2025-01-01T00:00:00Z,NaN", "missing value"),
-        ("m1,2025-01-01T00:00:00Z,", "missing value"),
-        ("m1,2025-01-01T00:00:00Z,Null", "missing value"),
-        ("m1,2025-01-01T00:00:00Z,-", "missing value"),
+        ("m1,2025-01-01T00:00:00Z,1.2.3", "kWh value '1.2.3' is not a number."),
+        ("m1,2025-01-01T00:00:00Z,1e999", "kWh value '1e999' is not a finite number."),
+        ("m1,2025-01-01T00:00:00Z,abc", "Missing value ('abc')."),
+        ("m1,2025-01-01T00:00:00Z,NaN", "Missing value."),
+        ("m1,2025-01-01T00:00:00Z,", "Missing value."),
+        ("m1,2025-01-01T00:00:00Z,Null", "Missing value."),
+        ("m1,2025-01-01T00:00:00Z,-", "Missing value."),
+        ("m1,2025-01-01T00:00:00Z,\u2014", "Missing value."),
         (
             ",2025-01-01T00:00:00Z,1",
             "The meter is empty; fill it in or send meter_id with the upload.",
@@ -660,23 +661,35 @@ def test_file_of_blank_lines() -> None:
 def test_nul_bytes() -> None:
     reason = unreadable_reason(b"meter,timestamp,kwh\n\x00\x01\x02")
 
-    assert reason == "The file is not text: line 2 holds a NUL byte. Upload the CSV as UTF-8 text."
+    assert reason == "The file is not text: line 2 holds a NUL byte. Save it as CSV text."
 
 
-def test_not_utf8() -> None:
-    reason = unreadable_reason("meter,timestamp,kwh\nZähler,2025-01-01,1\n".encode("latin-1"))
+def test_a_file_that_is_not_utf8_is_read_in_its_code_page() -> None:
+    data = "meter,timestamp,kwh\nZähler,2025-01-01,1\n".encode("latin-1")
 
-    assert reason == (
-        "The file is not UTF-8 text (line 2 holds bytes that are not UTF-8); save it as UTF-8 CSV."
-    )
+    file = read_csv(io.BytesIO(data))
+
+    assert [r for batch in file for r in batch.readings] == [
+        Reading("Zähler", "2025-01-01T00:00:00Z", 1.0)
+    ]
+    assert file.report.encoding == "windows-1252"
 
 
 def test_no_recognisable_header() -> None:
-    reason = unreadable_reason(csv_bytes("meter,when,amount", "m1,2025-01-01,1"))
+    reason = unreadable_reason(csv_bytes("meter,when,amount", "m1,yesterday,1"))
 
-    assert reason.startswith("No header row was recognised: the reader looks for a row naming")
+    assert reason.startswith("No header row was recognised")
     assert "The widest row names: 'meter', 'when', 'amount'." in reason
     assert "column mapping" in reason
+
+
+def test_unknown_names_over_clear_values_are_read_by_their_values() -> None:
+    file = read_csv(io.BytesIO(csv_bytes("sensor,ts,level", "m1,2025-01-01,1")))
+
+    assert [r for batch in file for r in batch.readings] == [
+        Reading("m1", "2025-01-01T00:00:00Z", 1.0)
+    ]
+    assert "judged by their values" in file.report.notices[0]
 
 
 def test_header_after_the_head_is_not_found() -> None:
@@ -700,7 +713,7 @@ def test_no_meter_column_and_no_meter_id() -> None:
 def test_utf8_character_cut_by_the_first_chunk_is_fine() -> None:
     header = "meter,timestamp,kwh\n"
     filler = "m1,2025-01-01T00:00:00Z,1\n"
-    padding = HEAD_BYTES - len(header) - 1  # 'é' then straddles the chunk's end
+    padding = CHUNK_BYTES - len(header) - 1  # 'é' then straddles the chunk's end
     data = (header + filler * (padding // len(filler)) + "x" * (padding % len(filler))).encode()
     data += "é,2025-01-01T00:00:00Z,1\n".encode()
 
@@ -710,14 +723,15 @@ def test_utf8_character_cut_by_the_first_chunk_is_fine() -> None:
     assert errors == []
 
 
-def test_invalid_utf8_anywhere_makes_the_file_unreadable() -> None:
+def test_a_byte_that_is_not_utf8_anywhere_decides_the_whole_file() -> None:
     data = csv_bytes("meter,timestamp,kwh", *["m1,2025-01-01T00:00:00Z,1"] * 60_000)
-    data += b"m\xff,2025-01-01T00:00:00Z,1\n"
+    data += b"m\xfc,2025-01-01T00:00:00Z,1\n"
 
-    assert unreadable_reason(data) == (
-        "The file is not UTF-8 text (line 60002 holds bytes that are not UTF-8); "
-        "save it as UTF-8 CSV."
-    )
+    file = read_csv(io.BytesIO(data))
+    meters = {r.meter_id for batch in file for r in batch.readings}
+
+    assert meters == {"m1", "mü"}
+    assert file.report.encoding == "windows-1252"
 
 
 def test_a_nul_byte_anywhere_makes_the_file_unreadable() -> None:
@@ -756,7 +770,7 @@ def test_big_file_is_streamed_not_loaded() -> None:
     lines = (f"m{i % 50},2025-01-01T{i % 24:02d}:00:00Z,{i % 10}" for i in range(rows))
     stream = io.BytesIO(csv_bytes("meter_id,timestamp,kwh", *lines))
 
-    batches = read_csv(stream, batch_size=1000)
+    batches = iter(read_csv(stream, batch_size=1000))
     first: Batch = next(batches)
     position_after_first_batch = stream.tell()
     total = len(first.readings) + sum(len(batch.readings) for batch in batches)

@@ -58,7 +58,7 @@ def read_sample(
                 Reading("MAC000246", "2012-10-12T00:30:00Z", 0.25),
                 Reading("MAC000246", "2012-10-12T01:30:00Z", 0.0),
             ],
-            [RowError(3, "missing value")],
+            [RowError(3, "Missing value.")],
         ),
         (
             "european.csv",

@@ -400,6 +400,36 @@ export type KeyRequest = {
 };
 
 /**
+ * LayoutColumn
+ */
+export type LayoutColumn = {
+    /**
+     * Index
+     */
+    index: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Role
+     */
+    role: 'time' | 'date' | 'clock' | 'end' | 'meter' | 'value' | 'unit' | 'factor' | 'attribute' | 'ignored';
+    /**
+     * Unit
+     */
+    unit?: string | null;
+    /**
+     * Kind
+     */
+    kind?: 'energy' | 'power' | 'register' | null;
+    /**
+     * Channel
+     */
+    channel?: '' | 'export' | 'generation' | 'gas' | 'load' | null;
+};
+
+/**
  * Me
  */
 export type Me = {
@@ -510,6 +540,85 @@ export type PageUploadReport = {
 };
 
 /**
+ * Preview
+ */
+export type Preview = {
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Status
+     */
+    status: 'completed' | 'failed';
+    layout: UploadLayout | null;
+    /**
+     * Rows Total
+     */
+    rows_total: number;
+    /**
+     * Rows Accepted
+     */
+    rows_accepted: number;
+    /**
+     * Rows Rejected
+     */
+    rows_rejected: number;
+    /**
+     * Errors
+     */
+    errors: Array<RowProblem>;
+    /**
+     * Meters
+     */
+    meters: Array<PreviewMeter>;
+    /**
+     * Sample
+     */
+    sample: Array<Reading>;
+};
+
+/**
+ * PreviewMeter
+ */
+export type PreviewMeter = {
+    /**
+     * Meter Id
+     */
+    meter_id: string;
+    /**
+     * First Timestamp
+     */
+    first_timestamp: string;
+    /**
+     * Last Timestamp
+     */
+    last_timestamp: string;
+    /**
+     * Readings
+     */
+    readings: number;
+};
+
+/**
+ * Previews
+ *
+ * A dry run's answer: how each file would be read; nothing was stored.
+ */
+export type Previews = {
+    /**
+     * Previews
+     */
+    previews: Array<Preview>;
+};
+
+export type Reading = [
+    string,
+    string,
+    number
+];
+
+/**
  * ReadingOut
  */
 export type ReadingOut = {
@@ -564,6 +673,20 @@ export type RowError = {
 };
 
 /**
+ * RowProblem
+ */
+export type RowProblem = {
+    /**
+     * Line
+     */
+    line: number;
+    /**
+     * Error
+     */
+    error: string;
+};
+
+/**
  * SummaryBucket
  */
 export type SummaryBucket = {
@@ -605,6 +728,62 @@ export type Token = {
      * Expires In
      */
     expires_in: number;
+};
+
+/**
+ * UploadLayout
+ *
+ * How a file was read (or, for a file that failed, what of it was found).
+ */
+export type UploadLayout = {
+    /**
+     * Family
+     */
+    family: 'long' | 'wide' | 'nem12' | 'nem13' | 'mapped' | null;
+    /**
+     * Encoding
+     */
+    encoding: string;
+    /**
+     * Delimiter
+     */
+    delimiter: string | null;
+    /**
+     * Decimal
+     */
+    decimal: '.' | ',' | null;
+    /**
+     * Header Line
+     */
+    header_line: number | null;
+    /**
+     * Date Order
+     */
+    date_order: 'ymd' | 'dmy' | 'mdy' | null;
+    /**
+     * Timezone
+     */
+    timezone: string | null;
+    /**
+     * Timezone Source
+     */
+    timezone_source: 'file' | 'upload' | 'default' | null;
+    /**
+     * Timestamps
+     */
+    timestamps: 'start' | 'end' | null;
+    /**
+     * Interval Minutes
+     */
+    interval_minutes: number | null;
+    /**
+     * Columns
+     */
+    columns?: Array<LayoutColumn>;
+    /**
+     * Notices
+     */
+    notices?: Array<string>;
 };
 
 /**
@@ -669,6 +848,10 @@ export type UploadReport = {
      * The upload this file repeats (same file and options, recently): its outcome is that upload's, and it raises no alert of its own
      */
     duplicate_of: string | null;
+    /**
+     * How the file was read (null until it has been): its encoding, delimiter, notation, time zone, interval and what each column holds; for a file that failed, what of it was found
+     */
+    layout: UploadLayout | null;
 };
 
 /**
@@ -878,6 +1061,10 @@ export type UploadUploadsPostData = {
          * Read the file even when the same file with the same options completed within DUPLICATE_WINDOW_HOURS (otherwise it is answered by that upload: `duplicate_of`).
          */
         force?: boolean;
+        /**
+         * Read the files and answer `200 {previews}` with how each would be read (layout, meters, first readings, problems); nothing is stored.
+         */
+        dry_run?: boolean;
     };
     headers?: {
         /**
@@ -909,6 +1096,10 @@ export type UploadUploadsPostData = {
          * The same as the multipart field, which wins when both are given.
          */
         force?: boolean;
+        /**
+         * The same as the multipart field, which wins when both are given.
+         */
+        dry_run?: boolean;
         /**
          * The same as the multipart field, which wins when both are given.
          */
@@ -951,6 +1142,10 @@ export type UploadUploadsPostErrors = {
 export type UploadUploadsPostError = UploadUploadsPostErrors[keyof UploadUploadsPostErrors];
 
 export type UploadUploadsPostResponses = {
+    /**
+     * A dry run: how each file would be read
+     */
+    200: Previews;
     /**
      * Response Upload Uploads Post
      *
@@ -1978,6 +2173,10 @@ export type UploadAppAppIdUploadsPostData = {
          * Read the file even when the same file with the same options completed within DUPLICATE_WINDOW_HOURS (otherwise it is answered by that upload: `duplicate_of`).
          */
         force?: boolean;
+        /**
+         * Read the files and answer `200 {previews}` with how each would be read (layout, meters, first readings, problems); nothing is stored.
+         */
+        dry_run?: boolean;
     };
     headers?: {
         /**
@@ -2014,6 +2213,10 @@ export type UploadAppAppIdUploadsPostData = {
          * The same as the multipart field, which wins when both are given.
          */
         force?: boolean;
+        /**
+         * The same as the multipart field, which wins when both are given.
+         */
+        dry_run?: boolean;
         /**
          * The same as the multipart field, which wins when both are given.
          */
@@ -2060,6 +2263,10 @@ export type UploadAppAppIdUploadsPostErrors = {
 export type UploadAppAppIdUploadsPostError = UploadAppAppIdUploadsPostErrors[keyof UploadAppAppIdUploadsPostErrors];
 
 export type UploadAppAppIdUploadsPostResponses = {
+    /**
+     * A dry run: how each file would be read
+     */
+    200: Previews;
     /**
      * Response Upload App  App Id  Uploads Post
      *

@@ -1,0 +1,350 @@
+"""Columns judged by their names: the header's words say which column is the time, the meter
+and each quantity; the sampled rows below only confirm it (times in a time column, numbers in
+a value column) and tell the kind of a time (a moment, a date, a time of day, a range)."""
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+
+from services.csv_reader.columns import units, vocabulary
+from services.csv_reader.columns.types import row_type
+from services.csv_reader.columns.vocabulary import END_WORDS, says
+from services.csv_reader.errors import UnreadableFile
+from services.csv_reader.layout import Quantity, TimeKind, Times, Wide
+from services.csv_reader.series import cells
+from services.csv_reader.table.head import Head
+from services.csv_reader.table.preamble import Preamble
+
+UNITS = (*vocabulary.ENERGY_UNITS, *vocabulary.POWER_UNITS)
+# The share of a column's sampled cells that must fit a kind for the column to be of it.
+MOST = 0.75
+WIDE_COLUMNS = 12
+MINUTES = re.compile(r"(\d+)\s*(?:min|m\b)", re.IGNORECASE)
+CLOCK_NAME = re.compile(r"\d{1,2} \d{2}(?: ?[-\u2013] ?\d{1,2} \d{2})?")
+NO_METER = (
+    "The file names no meter (no column such as meter_id, EAN, MPRN or Zählpunkt); send "
+    "meter_id with the upload."
+)
+
+
+def could_be_header(names: list[str]) -> bool:
+    """Whether a row's names say a time and a quantity (or are a wide row's clocks)."""
+    named = [name for name in names if name]
+    if not named or all(re.fullmatch(r"[\d .,+-]*", name) for name in named):
+        return False
+    quantity = any(
+        says(name, vocabulary.QUANTITY_WORDS)
+        or vocabulary.ID_AS_NAME.fullmatch(name)
+        or vocabulary.unit_in(name) in UNITS
+        for name in names
+    )
+    wide = sum(1 for name in names if clock_name(name) is not None) >= WIDE_COLUMNS
+    timed = any(says(name, vocabulary.TIME_WORDS) for name in names) or "" in names
+    return (quantity or wide) and timed
+
+
+def clock_name(name: str) -> timedelta | None:
+    """The start of the interval a wide column is named by: "0 30", or a range "00 00-00 15"."""
+    if not CLOCK_NAME.fullmatch(name):
+        return None
+    hours, minutes = (int(number) for number in re.findall(r"\d+", name)[:2])
+    return timedelta(hours=hours, minutes=minutes) if hours <= 24 and minutes < 60 else None
+
+
+class NamedColumns:
+    """The columns of one candidate header, judged by their names and sampled values."""
+
+    def __init__(self, names: list[str], samples: list[list[str]], head: Head, delimiter: str):
+        self.names = names
+        self.samples = samples
+        self.head = head
+        self.notices: list[str] = []
+        self.used: set[int] = set()
+        self.type_column: int | None = None
+        dates = [row[i] for row in samples for i in range(len(names)) if i < len(row)]
+        self.european = vocabulary.any_says(names, vocabulary.EUROPEAN_WORDS)
+        zone = str(head.zone) if head.zone else None
+        self.day_first = _day_first(dates, delimiter == ";", self.european, zone)
+        self.delimiter = delimiter
+
+    def column(self, index: int) -> list[str]:
+        return [row[index].strip() for row in self.samples if index < len(row)]
+
+    # time
+
+    def wide(self) -> Wide | None:
+        clocks = [(i, clock_name(name)) for i, name in enumerate(self.names)]
+        starts = [(i, start) for i, start in clocks if start is not None]
+        if len(starts) < WIDE_COLUMNS:
+            return None
+        date = next((i for i in range(len(self.names)) if self._kind_of(i) == "date"), None)
+        if date is None:
+            return None
+        first, step = starts[0][1], starts[1][1] - starts[0][1]
+        # Named by the interval's end ("0:30" ... "0:00", the next midnight) unless by a range.
+        by_end = first != timedelta() and len(re.findall(r"\d+", self.names[starts[0][0]])) == 2
+        self.used.update([date, *(i for i, _ in starts)])
+        return Wide(
+            date,
+            tuple(
+                (i, (start or timedelta(hours=24)) - step if by_end else start)
+                for i, start in starts
+            ),
+            by_end,
+        )
+
+    def times(self) -> Times | None:
+        kinds = {
+            i: self._kind_of(i)
+            for i, name in enumerate(self.names)
+            if (says(name, vocabulary.TIME_WORDS) or not name)
+            and not says(name, vocabulary.NOT_READING_TIME)
+        }
+        # A moment that stays the same in every sampled row beside one that changes is the
+        # period the export covers (Enedis' Date de début), not each reading's time.
+        varying = [i for i, kind in kinds.items() if kind == "moment" and not self._constant(i)]
+        if varying:
+            kinds = {i: kind for i, kind in kinds.items() if not self._constant(i)}
+        starts = {i: k for i, k in kinds.items() if k and not says(self.names[i], END_WORDS)}
+        ends = {i: k for i, k in kinds.items() if k and i not in starts}
+        chosen = (
+            self._pick(starts, starts, at_end=False)
+            or self._pick(ends, starts | ends, at_end=True)
+            or self._named_time(kinds)
+        )
+        if chosen is None:
+            return None
+        if chosen.kind == "date":
+            chosen = self._with_named_clock(chosen)
+        taken = {chosen.first, chosen.second}
+        chosen = replace(chosen, end_columns=tuple(i for i in ends if i not in taken))
+        self.used.update(i for i in (*taken, *chosen.end_columns) if i is not None)
+        return chosen
+
+    def _named_time(self, kinds: dict[int, str | None]) -> Times | None:
+        """Without samples to tell by, the first column named as a time at all."""
+        named = [i for i in kinds if self.names[i] and not says(self.names[i], END_WORDS)]
+        return Times("moment", named[0]) if named else None
+
+    def _with_named_clock(self, date: Times) -> Times:
+        """A date column beside one named as the time of day, empty in every sample or not."""
+        clock = next(
+            (
+                i
+                for i, name in enumerate(self.names)
+                if i != date.first and says(name, vocabulary.CLOCK_NAMES)
+            ),
+            None,
+        )
+        return Times("date_time", date.first, clock) if clock is not None else date
+
+    def _pick(self, side: dict[int, str], dates: dict[int, str], at_end: bool) -> Times | None:
+        kinds: tuple[TimeKind, ...] = ("epoch", "moment", "range")
+        for kind in kinds:
+            found = next((i for i, k in side.items() if k == kind), None)
+            if found is not None:
+                return Times(kind, found, at_end=at_end and kind != "range")
+        date = next((i for i, k in dates.items() if k == "date"), None)
+        if date is None:
+            return None
+        pairs: tuple[tuple[str, TimeKind], ...] = (("clock", "date_time"), ("hour", "date_hour"))
+        for kind_of_second, combined in pairs:
+            found = next((i for i, k in side.items() if k == kind_of_second), None)
+            if found is not None:
+                return Times(combined, date, found, at_end)
+        return Times("date", date) if not at_end else None
+
+    def _constant(self, index: int) -> bool:
+        found = self.column(index)
+        return len(found) >= 3 and len(set(found)) == 1
+
+    def _kind_of(self, index: int) -> str | None:
+        """What most sampled cells of a column are: a bad row or two must not hide it."""
+        found = [cell for cell in self.column(index) if cell]
+        if not found:
+            return None
+        named = bool(self.names[index])
+
+        def most(test: Callable[[str], object]) -> bool:
+            return sum(1 for cell in found if test(cell)) >= MOST * len(found)
+
+        if most(cells.is_epoch) or (named and most(lambda c: re.fullmatch(r"\d{10}", c))):
+            return "epoch"
+        if most(cells.looks_like_moment):
+            return "moment" if any(cells.has_clock(cell) for cell in found) else "date"
+        if most(lambda cell: cells.is_range(cell, self.day_first)):
+            return "range"
+        if named and most(lambda cell: re.fullmatch(r"\d{1,2}", cell) and 1 <= int(cell) <= 25):
+            return "hour"
+        if most(cells.looks_like_clock) or (named and most(_loose_clock)):
+            return "clock"
+        return None
+
+    # quantities
+
+    def quantities(self, time: Times | Wide) -> list[Quantity]:
+        """The columns named as quantities whose values are numbers; when none is, those
+        named so whatever they hold: a file's bad rows are its rows' problems."""
+        self._find_helpers()
+        found = [q for i in range(len(self.names)) if (q := self._quantity(i, time))]
+        if not found and self.samples:
+            found = [q for i in range(len(self.names)) if (q := self._quantity(i, time, False))]
+        return found
+
+    def _find_helpers(self) -> None:
+        for i, name in enumerate(self.names):
+            if i in self.used:
+                continue
+            if says(name, vocabulary.TYPE_COLUMN) and self._types_read(i):
+                self.type_column = i
+                self.used.add(i)
+
+    def _types_read(self, index: int) -> bool:
+        """Whether the rows' types say something of their values: a type column whose cells
+        name nothing the reader knows (`Tidsserie`) describes the rows, no more."""
+        return any(row_type(cell) is not None for cell in self.column(index) if cell)
+
+    def _quantity(self, index: int, time: Times | Wide, numbers: bool = True) -> Quantity | None:
+        name = self.names[index]
+        if isinstance(time, Wide):
+            if index not in [i for i, _ in time.starts]:
+                return None
+            return Quantity(index, "", "energy", 1.0, "")
+        if index in self.used or vocabulary.id_rank(name):
+            return None
+        named_by_id = vocabulary.ID_AS_NAME.fullmatch(name) is not None
+        if says(name, vocabulary.UNIT_COLUMN) or says(name, vocabulary.FACTOR_COLUMN):
+            return None
+        known = (
+            says(name, vocabulary.QUANTITY_WORDS)
+            or name in vocabulary.EXPORTER_CHANNELS
+            or vocabulary.unit_in(name) is not None
+        )
+        if says(name, vocabulary.IGNORED_COLUMNS) and not vocabulary.unit_in(name):
+            return None
+        if says(name, vocabulary.NOT_ACTIVE) and vocabulary.unit_in(name) not in UNITS:
+            return None  # reactive or apparent: not the energy this service reads
+        if not (known or named_by_id) or (numbers and not self._numbers(index)):
+            return None
+        return self._quantity_of(index, named_by_id)
+
+    def _quantity_of(self, index: int, named_by_id: bool) -> Quantity | None:
+        name = self.names[index]
+        unit = vocabulary.unit_in(name) or units.stacked(self.head.lines[:40], index)
+        if unit is None and says(name, vocabulary.POWER_WORDS):
+            unit = "kw"
+        channel = vocabulary.channel_of(name)
+        unit_column = None if unit else self._helper_after(index, vocabulary.UNIT_COLUMN)
+        if unit is None and unit_column is None and channel == "gas":
+            self.notices.append(
+                f"The column {self.names[index]!r} holds gas without a unit, so it is not read."
+            )
+            return None
+        if unit == "m3":
+            self.notices.append(
+                f"The column {self.names[index]!r} holds a gas volume (m3); without a "
+                "conversion factor to kWh it is not read."
+            )
+            return None
+        scale, kind = units.scale_of(unit or "kwh")
+        register = _named_register(name)
+        return Quantity(
+            column=index,
+            channel=channel,
+            kind="register" if kind == "energy" and register else kind,
+            scale=None if unit_column is not None else scale,
+            source=name,
+            unit=units.label(unit or "kwh") if unit_column is None else "per row",
+            unit_column=unit_column,
+            factor_column=self._helper_after(index, vocabulary.FACTOR_COLUMN, anywhere=True),
+            meter=name if named_by_id else None,
+            kind_open=kind == "energy" and register is None,
+        )
+
+    def _numbers(self, index: int) -> bool:
+        """Whether the column holds numbers: most sampled values do (a bad cell is a bad
+        cell, not a sign the column is no quantity), or it is empty in every sampled row."""
+        found = [c for c in self.column(index) if not cells.is_missing(c)]
+        numeric = sum(1 for cell in found if cells.any_number(cell) is not None)
+        return numeric >= 0.5 * len(found)
+
+    def _helper_after(self, index: int, pattern: str, anywhere: bool = False) -> int | None:
+        """The unit (or factor) column that belongs to the value column at `index`: the next
+        one to its right before another value column, else the nearest to its left."""
+        if anywhere:
+            return next((i for i, name in enumerate(self.names) if says(name, pattern)), None)
+        for direction in (range(index + 1, len(self.names)), range(index - 1, -1, -1)):
+            for i in direction:
+                if says(self.names[i], pattern) and i not in self.used:
+                    return i
+                if says(self.names[i], vocabulary.QUANTITY_WORDS) and not says(
+                    self.names[i], vocabulary.UNIT_COLUMN
+                ):
+                    break
+        return None
+
+    def interval_minutes(self, index: int) -> int | None:
+        """The resolution an `Interval` column beside a value column gives it."""
+        for i in range(index + 1, len(self.names)):
+            if says(self.names[i], vocabulary.QUANTITY_WORDS):
+                return None
+            if self.names[i] == "interval":
+                found = [MINUTES.search(cell) for cell in self.column(i)]
+                numbers = [int(f.group(1)) for f in found if f]
+                return min(numbers) if numbers else None
+        return None
+
+    # meters
+
+    def meter(
+        self, quantities: list[Quantity], preamble: Preamble
+    ) -> tuple[int | None, str | None]:
+        ranked = [
+            (vocabulary.id_rank(name), -i, i)
+            for i, name in enumerate(self.names)
+            if i not in self.used and vocabulary.id_rank(name)
+        ]
+        column = max(ranked)[2] if ranked else None
+        default = self.head.meter_id or preamble.meter_id()
+        if column is None and default is None:
+            if quantities and all(
+                vocabulary.ID_AS_NAME.fullmatch(self.names[q.column]) for q in quantities
+            ):
+                return None, None
+            raise UnreadableFile(NO_METER)
+        if column is not None:
+            self.used.add(column)
+        return column, default
+
+
+def _named_register(name: str) -> bool | None:
+    """What a value column's name says of it: True a register, False interval energy, None
+    neither, so that its values over the whole file decide."""
+    if says(name, vocabulary.INTERVAL_WORDS):
+        return False
+    if says(name, vocabulary.REGISTER_WORDS):
+        return True
+    return None
+
+
+def _loose_clock(cell: str) -> bool:
+    """A time of day without a separator (`0015`), in a column named as one."""
+    try:
+        cells.time_of_day(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _day_first(dates: list[str], semicolon: bool, european: bool, zone: str | None) -> bool:
+    """A first guess from the head, for judging ranges; the whole file settles it later."""
+    for cell in dates:
+        parts = cells.date_parts(cell)
+        if parts:
+            first, second, _ = parts
+            if first > 12 >= second:
+                return True
+            if second > 12 >= first:
+                return False
+    return cells.habitual_order(semicolon, european, zone) == "dmy"

@@ -1,0 +1,116 @@
+"""The evidence pass: every row of the file, asked each question still open, until no
+question is open or the file ends."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from services.csv_reader.evidence.questions import (
+    DateOrderQuestion,
+    DecimalMark,
+    HasNumbers,
+    NumberedIntervals,
+    Question,
+    RegisterQuestion,
+    StampTiming,
+    StepQuestion,
+)
+from services.csv_reader.layout import Layout, Wide
+from services.csv_reader.series.cells import DateOrder, Decimal
+from services.csv_reader.table.footer import could_be_footer
+
+# Settled questions are dropped every so many rows: checking after each row costs more.
+CHECK_EVERY = 64
+
+
+@dataclass
+class Evidence:
+    decimals: dict[int, Decimal] = field(default_factory=dict)
+    date_order: DateOrder | None = None
+    order_by_sequence: bool = False
+    ambiguous_dates: bool = False  # day-month dates that no value told apart
+    registers: dict[int, str] = field(default_factory=dict)
+    has_numbers: dict[int, bool] = field(default_factory=dict)
+    step: timedelta | None = None
+    first_number: int = 1
+    early_by: timedelta | None = None  # stamps fall this long before their intervals' ends
+
+
+@dataclass
+class Questions:
+    decimals: dict[int, DecimalMark] = field(default_factory=dict)
+    date_order: DateOrderQuestion | None = None
+    registers: dict[int, RegisterQuestion] = field(default_factory=dict)
+    has_numbers: dict[int, HasNumbers] = field(default_factory=dict)
+    step: StepQuestion | None = None
+    numbered: NumberedIntervals | None = None
+    timing: StampTiming | None = None
+
+    def all(self) -> list[Question]:
+        singles = (self.date_order, self.step, self.numbered, self.timing)
+        return [
+            *self.decimals.values(),
+            *self.registers.values(),
+            *self.has_numbers.values(),
+            *(q for q in singles if q is not None),
+        ]
+
+
+def questions_for(layout: Layout, step_needed: bool) -> Questions:
+    asked = Questions()
+    default: Decimal = "," if layout.delimiter == ";" else "."
+    time = layout.time
+    series = tuple(i for i in (layout.meter_column, layout.type_column) if i is not None)
+    if isinstance(time, Wide):
+        columns = tuple(column for column, _ in time.starts)
+        asked.decimals[columns[0]] = DecimalMark(columns, default)
+        asked.date_order = DateOrderQuestion(time.date)
+        return asked
+    for quantity in layout.candidates:
+        asked.decimals[quantity.column] = DecimalMark((quantity.column,), default)
+        asked.has_numbers[quantity.column] = HasNumbers(quantity.column)
+        if quantity.kind_open:
+            asked.registers[quantity.column] = RegisterQuestion(quantity.column, series)
+    if time.kind != "epoch":
+        asked.date_order = DateOrderQuestion(time.first)
+    if time.kind in ("date_hour", "date_number") and time.second is not None:
+        asked.numbered = NumberedIntervals(time.second)
+    else:
+        asked.step = StepQuestion(layout, series, step_needed)
+    if time.kind in ("moment", "date_time") and not time.at_end:
+        asked.timing = StampTiming(time.second if time.second is not None else time.first)
+    return asked
+
+
+def gather(rows: Iterable[list[str]], asked: Questions, layout: Layout) -> Questions:
+    """Ask every data row the open questions; the rows stop being read once none is open.
+    A row whose time holds no digit (a total, a note) is no evidence."""
+    open_ = [q for q in asked.all() if not q.settled]
+    for count, row in enumerate(rows, 1):
+        if could_be_footer(layout, row):
+            continue
+        for question in open_:
+            question.observe(row)
+        if count % CHECK_EVERY == 0:
+            open_ = [q for q in open_ if not q.settled]
+            if not open_:
+                break
+    return asked
+
+
+def answers(asked: Questions) -> Evidence:
+    found = Evidence(
+        decimals={column: q.answer() for column, q in asked.decimals.items()},
+        registers={column: q.answer() for column, q in asked.registers.items()},
+        has_numbers={column: q.answer() for column, q in asked.has_numbers.items()},
+    )
+    if asked.date_order is not None:
+        found.date_order, found.order_by_sequence = asked.date_order.answer()
+        found.ambiguous_dates = found.date_order is None and asked.date_order.ambiguous
+    if asked.step is not None:
+        found.step = asked.step.answer()
+    if asked.numbered is not None:
+        found.step, found.first_number = asked.numbered.answer()
+    if asked.timing is not None:
+        found.early_by = asked.timing.answer()
+    return found

@@ -1,0 +1,286 @@
+"""Questions about a file that only its rows can answer, each asked of every row until a row
+settles it: the decimal mark of a value column, day or month first, whether a column is a
+register, the interval, whether stamps sit a second before their intervals' ends. A question
+that no row settles is answered at the end of the file by what its rows showed, most often."""
+
+import re
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from services.csv_reader.errors import Rejected
+from services.csv_reader.layout import Layout
+from services.csv_reader.series import cells
+from services.csv_reader.series.cells import DateOrder, Decimal, Missing
+from services.csv_reader.series.points import moment_of
+
+# A step that holds this share of at least this many intervals is the file's, whatever follows.
+CLEAR_STEP_SHARE = 0.9
+CLEAR_STEP_COUNT = 2000
+CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+class Question:
+    settled = False
+
+    def observe(self, row: list[str]) -> None:
+        raise NotImplementedError
+
+
+class DecimalMark(Question):
+    """The decimal mark of value columns: a cell with both marks, or one that cannot be a
+    thousands group (`0,219`, `1.5`, `1234,56`), settles it."""
+
+    def __init__(self, columns: tuple[int, ...], default: Decimal) -> None:
+        self.columns = columns
+        self.default = default
+        self.mark: Decimal | None = None
+        self.ambiguous: set[Decimal] = set()
+
+    def observe(self, row: list[str]) -> None:
+        for column in self.columns:
+            if column < len(row) and not self.settled:
+                self._judge(row[column])
+
+    def _judge(self, cell: str) -> None:
+        comma, point = "," in cell, "." in cell
+        if not comma and not point:
+            return
+        text = cell.strip().lstrip("+-")
+        if comma and point:
+            self._settle("," if text.rfind(",") > text.rfind(".") else ".")
+            return
+        mark: Decimal = "," if comma else "."
+        head, *groups = text.split(mark)
+        if not (head == "" or head.isdigit()) or not all(g.isdigit() for g in groups):
+            return  # no number: its column's other cells tell
+        if len(groups) > 1:  # `1.234.567`: the mark groups thousands, so the other is decimal
+            if 1 <= len(head) <= 3 and all(len(group) == 3 for group in groups):
+                self._settle("," if mark == "." else ".")
+        elif len(groups[0]) == 3 and head not in ("", "0") and len(head) <= 3:
+            self.ambiguous.add(mark)  # `1.234` may be 1234 or 1.234
+        else:
+            self._settle(mark)
+
+    def _settle(self, mark: Decimal) -> None:
+        self.mark = mark
+        self.settled = True
+
+    def answer(self) -> Decimal:
+        if self.mark is not None:
+            return self.mark
+        if self.ambiguous == {","}:
+            return "," if self.default == "," else "."
+        if self.ambiguous == {"."}:
+            return "."  # a dot is a thousands group only where a value shows it cannot be a mark
+        return self.default
+
+
+class DateOrderQuestion(Question):
+    """Day or month first: a date whose first or second number is above 12 settles it. Until
+    one does, the days from one date to the next are counted each way round: dates a day
+    apart read one way and a month apart the other tell which way is right."""
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+        self.order: DateOrder | None = None
+        self.votes: Counter[DateOrder] = Counter()
+        self.sequence: Counter[DateOrder] = Counter()
+        self.ambiguous = False  # a day-month date that no value told apart was seen
+        self._previous: str | None = None
+
+    def observe(self, row: list[str]) -> None:
+        if self.column >= len(row):
+            return
+        cell = row[self.column]
+        parts = cells.date_parts(cell)
+        if parts is None:
+            if cells.looks_like_moment(cell):
+                self.order, self.settled = "ymd", True
+            return
+        first, second, date = parts
+        if date == self._previous:
+            return
+        if first > 12 >= second:
+            self.order, self.settled = "dmy", True
+        elif second > 12 >= first:
+            self.order, self.settled = "mdy", True
+        else:
+            self.ambiguous = True
+            if self._previous is not None:
+                self._count_sequence(self._previous, date)
+        self._previous = date
+
+    def _count_sequence(self, before: str, after: str) -> None:
+        for order, day_first in (("dmy", True), ("mdy", False)):
+            try:
+                gap = cells.moment(after, day_first) - cells.moment(before, day_first)
+            except (ValueError, Missing):
+                continue
+            if abs(gap) == timedelta(days=1):
+                self.sequence[order] += 1  # type: ignore[index]
+
+    def answer(self) -> tuple[DateOrder | None, bool]:
+        """The order, and whether only the sequence of dates told it."""
+        if self.order is not None:
+            return self.order, False
+        dmy, mdy = self.sequence["dmy"], self.sequence["mdy"]
+        if max(dmy, mdy) >= 2 and min(dmy, mdy) == 0:
+            return ("dmy" if dmy else "mdy"), True
+        return None, False
+
+
+class RegisterQuestion(Question):
+    """Whether a value column whose name says nothing is a register: per series, its values
+    move only one way, in steps small beside them. A step back, or a step large beside the
+    values, settles that it is not."""
+
+    def __init__(self, column: int, series_columns: tuple[int, ...]) -> None:
+        self.column = column
+        self.series_columns = series_columns
+        self._last: dict[tuple[str, ...], float] = {}
+        self._up = self._down = False
+        self._smallest = float("inf")
+        self._largest_step = 0.0
+        self._count: Counter[tuple[str, ...]] = Counter()
+        self.register: bool | None = None
+
+    def observe(self, row: list[str]) -> None:
+        if self.column >= len(row):
+            return
+        value = cells.any_number(row[self.column])
+        if value is None:
+            return
+        key = tuple(row[i] if i < len(row) else "" for i in self.series_columns)
+        self._count[key] += 1
+        self._smallest = min(self._smallest, abs(value))
+        before = self._last.get(key)
+        self._last[key] = value
+        if before is None:
+            return
+        step = value - before
+        self._up = self._up or step > 0
+        self._down = self._down or step < 0
+        self._largest_step = max(self._largest_step, abs(step))
+        if (self._up and self._down) or self._largest_step * 10 >= self._smallest > 0:
+            self.register, self.settled = False, True
+
+    def answer(self) -> str:
+        """`register`, `energy`, or `still` for a column that never moved (a register only
+        beside another register)."""
+        if self.register is False or not self._count:
+            return "energy"
+        if self._largest_step == 0:
+            return "still" if self._smallest > 0 and max(self._count.values()) >= 2 else "energy"
+        if self._smallest <= 0 or max(self._count.values()) < 3:
+            return "energy"
+        return "register"
+
+
+class StepQuestion(Question):
+    """The file's interval: the most common step between one series' consecutive times.
+
+    `needed`: values depend on it (power, interval ends), so every row counts; otherwise it
+    is only reported, and a clear majority of enough steps settles it early."""
+
+    def __init__(self, layout: Layout, series_columns: tuple[int, ...], needed: bool) -> None:
+        self.layout = layout
+        self.series_columns = series_columns
+        self.needed = needed
+        self.steps: Counter[timedelta] = Counter()
+        self._last: dict[tuple[str, ...], datetime] = {}
+
+    def observe(self, row: list[str]) -> None:
+        try:
+            moment, _ = moment_of(self.layout, row)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except (Rejected, ValueError, Missing, IndexError, OverflowError):
+            return
+        key = tuple(row[i] if i < len(row) else "" for i in self.series_columns)
+        before = self._last.get(key)
+        self._last[key] = moment
+        if before is not None and moment != before:
+            self.steps[abs(moment - before)] += 1
+        if not self.needed and self.steps.total() >= CLEAR_STEP_COUNT:
+            ((_, count),) = self.steps.most_common(1)
+            self.settled = count >= CLEAR_STEP_SHARE * self.steps.total()
+
+    def answer(self) -> timedelta | None:
+        return self.steps.most_common(1)[0][0] if self.steps else None
+
+
+class NumberedIntervals(Question):
+    """An interval-number column's numbering: the largest number says how many intervals a
+    day has (24, 48, 96...), the smallest whether they count from 0 or 1."""
+
+    DAYS = (24, 48, 96, 144, 288, 1440)
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+        self.largest = 0
+        self.smallest = 10**6
+
+    def observe(self, row: list[str]) -> None:
+        cell = row[self.column].strip() if self.column < len(row) else ""
+        if cell.isdigit():
+            self.largest = max(self.largest, int(cell))
+            self.smallest = min(self.smallest, int(cell))
+
+    def answer(self) -> tuple[timedelta | None, int]:
+        if not self.largest:
+            return None, 1
+        per_day = min(self.DAYS, key=lambda count: abs(count - self.largest))
+        return timedelta(days=1) / per_day, 0 if self.smallest == 0 else 1
+
+
+class StampTiming(Question):
+    """Whether stamps name their intervals' ends though no name says so: every stamp a
+    second (`00:14:59`) or a minute (`00:59`) before a full interval, or times of day that
+    run to 24:00 and never show 00:00 (hours labelled 1:00 to 24:00)."""
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+        self.seen = 0
+        self.second_early = self.minute_early = True
+        self.midnight = self.day_end = False
+
+    def observe(self, row: list[str]) -> None:
+        cell = row[self.column] if self.column < len(row) else ""
+        found = CLOCK.findall(cell)
+        if not found:
+            return
+        hour, minute, second = found[-1]
+        self.seen += 1
+        self.second_early = self.second_early and second == "59"
+        self.minute_early = (
+            self.minute_early and second in ("", "00") and (int(minute) + 1) % 5 == 0
+        )
+        self.midnight = self.midnight or (int(hour) == 0 and minute == "00")
+        self.day_end = self.day_end or (int(hour) == 24)
+        self.settled = not self.second_early and not self.minute_early and self.midnight
+
+    def answer(self) -> timedelta | None:
+        """How far each stamp falls before its interval's end: None when stamps are starts."""
+        if self.seen < 2:
+            return None
+        if self.second_early:
+            return timedelta(seconds=1)
+        if self.minute_early:
+            return timedelta(minutes=1)
+        if self.day_end and not self.midnight:
+            return timedelta()
+        return None
+
+
+class HasNumbers(Question):
+    """Whether a value column holds a number anywhere: one empty in every row is no quantity."""
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+
+    def observe(self, row: list[str]) -> None:
+        if self.column < len(row) and cells.any_number(row[self.column]) is not None:
+            self.settled = True
+
+    def answer(self) -> bool:
+        return self.settled

@@ -1,0 +1,80 @@
+"""What a table family is shown: a candidate header row in the head, and what it needs to
+build a layout under it (the rows below it, the file's zone)."""
+
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from typing import Protocol
+
+from services.csv_reader.columns import vocabulary
+from services.csv_reader.columns.vocabulary import folded, says
+from services.csv_reader.layout import Layout, Times, Wide, ZoneSource
+from services.csv_reader.series import cells
+from services.csv_reader.table.head import SAMPLE_ROWS, Head
+from services.csv_reader.table.preamble import Preamble
+from services.csv_reader.text.dialect import cells_of
+
+
+@dataclass
+class Candidate:
+    head: Head
+    index: int  # 0-based line of the candidate header in the head
+    delimiter: str
+    cells: list[str]  # the header's names as written
+    preamble: Preamble  # the lines above it
+
+    @property
+    def names(self) -> list[str]:
+        return [folded(cell) for cell in self.cells]
+
+    def samples(self) -> list[list[str]]:
+        """The data rows below the header (rows with a time in them), padded to its width."""
+        width = len(self.cells)
+        rows = []
+        for line in self.head.lines[self.index + 1 :]:
+            if not line.strip():
+                continue
+            row = cells_of(line, self.delimiter)
+            dated = any(cells.timed(c) for c in row)
+            if len(row) >= min(2, width) and dated:
+                rows.append(row + [""] * (width - len(row)))
+            if len(rows) == SAMPLE_ROWS:
+                break
+        return rows
+
+
+class TableFamily(Protocol):
+    def by_names(self, candidate: Candidate) -> Layout | None:
+        """The layout under the candidate header when its names are this family's."""
+
+
+def time_columns(time: Times | Wide) -> list[int]:
+    if isinstance(time, Wide):
+        return [time.date]
+    return [i for i in (time.first, time.second) if i is not None]
+
+
+def zone_of(
+    head: Head, names: list[str], time: Times | Wide, samples: list[list[str]]
+) -> tuple[tzinfo, ZoneSource]:
+    """The zone of the file's naive times, and who says it: a header naming UTC or an
+    exporter known to write UTC, else offsets in the cells, else the upload, else UTC."""
+    columns = time_columns(time)
+    if any(says(names[i], vocabulary.UTC_WORDS) for i in columns) or vocabulary.any_says(
+        names, vocabulary.UTC_EXPORTERS
+    ):
+        return UTC, "file"
+    if isinstance(time, Times) and _offsets(samples, time.first):
+        return head.zone or UTC, "file"
+    if head.zone is not None:
+        return head.zone, "upload"
+    return UTC, "default"
+
+
+def _offsets(samples: list[list[str]], column: int) -> bool:
+    found = 0
+    for row in samples[:20]:
+        try:
+            found += cells.moment(row[column], True).tzinfo is not None
+        except (ValueError, cells.Missing, IndexError):
+            continue
+    return found > 0

@@ -1,0 +1,222 @@
+"""Processing an accepted upload: its stored file read into readings, its meters, its errors
+file and its alert, now (small files) or on the background workers (large ones, and every
+upload a previous run left unfinished)."""
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from typing import BinaryIO
+
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_when_event_set,
+    wait_exponential,
+)
+
+from services.alerts import AlertService, BreachTracker
+from services.clock import now_text
+from services.csv_reader import CsvFile, UnreadableFile
+from services.file_reading import layout_of, open_csv
+from services.incoming import IncomingFile, Spool
+from services.meter_spans import MeterSpans
+from services.rejected_lines import RejectedLines, errors_key
+from services.repeated_files import RepeatedFiles
+from storage.errors import StorageUnavailable
+from storage.ports import Applications, Meters, Objects, Readings, Uploads
+from storage.records import Application, RowProblem, Upload
+
+KEPT_ERRORS = 100
+# Background processing waits out a storage outage for 1 + 2 + 4 + 8 + 16 seconds.
+PROCESSING_ATTEMPTS = 6
+WHOLE_FILE = 0  # the `line` of a problem with the file as a whole
+INTERNAL_ERROR = "The file could not be processed because of an error on our side; it is logged."
+logger = logging.getLogger(__name__)
+
+
+class _Interrupted(Exception):
+    """The work stops: the server is stopping (the upload stays unfinished and is resumed on
+    the next start), or its application was deleted (its records go with it)."""
+
+
+class UploadProcessor:
+    def __init__(
+        self,
+        uploads: Uploads,
+        readings: Readings,
+        meters: Meters,
+        objects: Objects,
+        applications: Applications,
+        alerts: AlertService,
+        repeats: RepeatedFiles,
+        spool: Spool,
+    ) -> None:
+        self._uploads = uploads
+        self._readings = readings
+        self._meters = meters
+        self._objects = objects
+        self._applications = applications
+        self._alerts = alerts
+        self._repeats = repeats
+        self._spool = spool
+        self._stopping = threading.Event()
+        self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest")
+
+    def now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
+        """Process while the client waits; an outage hands the upload to the workers."""
+        try:
+            report = self._process_or_fail(app, upload, incoming)
+        except _Interrupted:
+            incoming.discard()
+            return upload
+        except StorageUnavailable:
+            logger.warning(
+                "storage unavailable; the upload continues in the background",
+                extra={"upload_id": upload.upload_id},
+            )
+            self.later(app, upload, incoming)
+            return upload
+        incoming.discard()
+        return report
+
+    def later(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> None:
+        """Process on a background worker, from the spooled file or else the stored object."""
+        self._workers.submit(self._in_background, app, upload, incoming)
+
+    def resume_unfinished(self) -> None:
+        """Queue every upload a previous run accepted but did not finish."""
+        for upload in self._uploads.list_unfinished():
+            app = self._applications.get(upload.app_id)
+            if app is not None:
+                self.later(app, upload, None)
+
+    def close(self) -> None:
+        self._stopping.set()
+        self._workers.shutdown(wait=True, cancel_futures=True)
+
+    def _in_background(
+        self, app: Application, upload: Upload, incoming: IncomingFile | None
+    ) -> None:
+        def log_retry(state: RetryCallState) -> None:
+            delay = state.next_action.sleep if state.next_action else 0
+            logger.warning(
+                "storage unavailable; retrying the upload",
+                extra={"upload_id": upload.upload_id, "retry_in_s": delay},
+            )
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(StorageUnavailable),
+            stop=stop_after_attempt(PROCESSING_ATTEMPTS) | stop_when_event_set(self._stopping),
+            wait=wait_exponential(multiplier=1, max=16),
+            sleep=self._wait_unless_stopping,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        try:
+            retrying(self._process_or_fail, app, upload, incoming)
+        except StorageUnavailable:
+            logger.error(
+                "upload left unfinished until the next start", extra={"upload_id": upload.upload_id}
+            )
+        except _Interrupted:
+            logger.info("upload processing stopped", extra={"upload_id": upload.upload_id})
+        finally:
+            if incoming is not None:
+                incoming.discard()
+
+    def _wait_unless_stopping(self, seconds: float) -> None:
+        self._stopping.wait(seconds)
+
+    def _process_or_fail(
+        self, app: Application, upload: Upload, incoming: IncomingFile | None
+    ) -> Upload:
+        """Process; an unexpected error fails the upload (and is logged) rather than looping."""
+        try:
+            return self._process(app, upload, incoming)
+        except (StorageUnavailable, _Interrupted):
+            raise
+        except Exception:
+            logger.exception("upload processing failed", extra={"upload_id": upload.upload_id})
+            failed = _failed(upload, INTERNAL_ERROR)
+            self._uploads.put(failed)
+            return failed
+
+    def _process(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> Upload:
+        self._go_on(app)
+        upload = upload.model_copy(update={"status": "processing"})
+        self._uploads.put(upload)
+        source: AbstractContextManager[BinaryIO] = (
+            incoming.path.open("rb") if incoming else self._objects.fetch(upload.object_key)
+        )
+        with source as stream:
+            try:
+                file = open_csv(stream, upload.meter_id, upload.timezone, upload.columns)
+                finished = self._read(app, upload, file)
+            except UnreadableFile as error:
+                finished = _failed(upload, str(error), error)
+        self._go_on(app)
+        self._uploads.put(finished)
+        if finished.status == "completed":
+            self._repeats.remember(finished)
+        return finished
+
+    def _go_on(self, app: Application) -> None:
+        """Raise _Interrupted when the server is stopping or the application is gone."""
+        if self._stopping.is_set() or self._applications.get(app.id) is None:
+            raise _Interrupted
+
+    def _read(self, app: Application, upload: Upload, file: CsvFile) -> Upload:
+        breaches = BreachTracker(upload.threshold_kwh)
+        meters = MeterSpans(lambda spans: self._meters.widen(app.id, spans))
+        every_problem = RejectedLines(self._spool)
+        problems: list[RowProblem] = []
+        accepted = rejected = 0
+        try:
+            try:
+                for batch in file:
+                    self._go_on(app)
+                    self._readings.put_many(app.id, batch.readings)
+                    breaches.observe(batch.readings)
+                    meters.observe(batch.readings)
+                    accepted += len(batch.readings)
+                    rejected += len(batch.errors)
+                    noted = [RowProblem(line=e.line, error=e.error) for e in batch.errors]
+                    every_problem.add(noted)
+                    problems.extend(noted[: KEPT_ERRORS - len(problems)])
+            except UnreadableFile as error:  # a NEM file's records, found bad as they are read
+                error.layout = error.layout or file.report
+                raise
+            meters.flush()
+            kept = every_problem.keep(self._objects, errors_key(upload.object_key))
+        finally:
+            every_problem.discard()
+        alert_id = (
+            self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None
+        )
+        return upload.model_copy(
+            update={
+                "status": "completed",
+                "rows_total": accepted + rejected,
+                "rows_accepted": accepted,
+                "rows_rejected": rejected,
+                "errors": problems,
+                "errors_key": kept,
+                "alert_id": alert_id,
+                "layout": layout_of(file.report),
+                "completed_at": now_text(),
+            }
+        )
+
+
+def _failed(upload: Upload, reason: str, error: UnreadableFile | None = None) -> Upload:
+    return upload.model_copy(
+        update={
+            "status": "failed",
+            "errors": [RowProblem(line=WHOLE_FILE, error=reason)],
+            "layout": layout_of(error.layout) if error else None,
+            "completed_at": now_text(),
+        }
+    )
