@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from services.csv_reader import CsvFile, UnreadableFile
 from services.file_reading import layout_of, open_csv
-from storage.records import CsvColumns, MeterSpan, Reading, RowProblem, UploadLayout
+from storage.records import CsvColumns, MeterSpan, RowProblem, UploadLayout
 
 KEPT_ERRORS = 100
 SAMPLE_READINGS = 20
@@ -21,6 +21,12 @@ class PreviewMeter(MeterSpan):
     readings: int
 
 
+class SampleReading(BaseModel):
+    meter_id: str
+    timestamp: str
+    kwh: float
+
+
 class Preview(BaseModel):
     filename: str
     status: Literal["completed", "failed"]
@@ -30,7 +36,7 @@ class Preview(BaseModel):
     rows_rejected: int
     errors: list[RowProblem]
     meters: list[PreviewMeter]
-    sample: list[Reading]
+    sample: list[SampleReading]
 
 
 @dataclass
@@ -65,7 +71,7 @@ def preview(
 
 def _read(filename: str, file: CsvFile) -> Preview:
     meters: dict[str, _Span] = {}
-    sample: list[Reading] = []
+    sample: list[SampleReading] = []
     errors: list[RowProblem] = []
     accepted = rejected = 0
     try:
@@ -74,7 +80,10 @@ def _read(filename: str, file: CsvFile) -> Preview:
             rejected += len(batch.errors)
             kept = batch.errors[: KEPT_ERRORS - len(errors)]
             errors.extend(RowProblem(line=e.line, error=e.error) for e in kept)
-            sample.extend(Reading(*r) for r in batch.readings[: SAMPLE_READINGS - len(sample)])
+            sample.extend(
+                SampleReading(meter_id=m, timestamp=t, kwh=k)
+                for m, t, k in batch.readings[: SAMPLE_READINGS - len(sample)]
+            )
             _count(meters, batch.readings)
     except UnreadableFile as error:
         error.layout = error.layout or file.report

@@ -141,12 +141,12 @@ def _first_order(layout: Layout, head: Head) -> DateOrder | None:
 
 
 def _needs_step(layout: Layout) -> bool:
-    """Whether values depend on the interval: average power, interval ends, a unit per row."""
+    """Whether values depend on the interval as the names say: average power, interval ends.
+    (A row's unit may say power too: then the interval is the clear majority of the first
+    thousands of steps, as for the report.)"""
     time = layout.time
     return isinstance(time, Times) and (
-        time.at_end
-        or layout.type_column is not None
-        or any(q.kind == "power" or q.scale is None for q in layout.candidates)
+        time.at_end or any(q.kind == "power" for q in layout.candidates)
     )
 
 
@@ -210,6 +210,7 @@ class _Rows:
         self.reader = RowReader(self.layout)
         self.series = Series(self.layout.zone, self.layout.step)
         self.fast = fast_path_for(self.layout)
+        self.is_footer = footer.judge(self.layout)
 
     def batches(self) -> Iterator[Batch]:
         while True:
@@ -271,27 +272,31 @@ class _Rows:
             return
         self.data_seen = self.data_seen or bool(readings)  # the fast path's rows before it
         self._last_row = row
-        line = _first_line(row, self._line())
         problems: list[str] = []
         try:
             for point in self.reader.points(row, problems):
                 self.series.add(point)
         except Rejected as rejection:
-            if self._not_data(row):
-                return
-            if footer.could_be_footer(self.layout, row) and not self.data_seen:
-                self.before.append(RowError(line, str(rejection)))
-                return
-            if footer.could_be_footer(self.layout, row):
-                self.held.append(RowError(line, str(rejection)))
-                self._held_at = len(readings)
-                return
+            self._rejected(row, RowError(_first_line(row, self._line()), str(rejection)), errors)
+            self._held_at = len(readings)
+            return
+        if self.held:
             self._release(errors)
-            errors.append(RowError(line, str(rejection)))
+        if problems:
+            line = _first_line(row, self._line())
+            errors.extend(RowError(line, problem) for problem in problems)
+        self.data_seen = True
+
+    def _rejected(self, row: list[str], error: RowError, errors: list[RowError]) -> None:
+        """A row with no reading: a row of words, a summary above the data, a possible
+        footer (held until the rows after it say), or a bad row."""
+        if self._not_data(row):
+            return
+        if self.is_footer(row):
+            (self.held if self.data_seen else self.before).append(error)
             return
         self._release(errors)
-        errors.extend(RowError(line, problem) for problem in problems)
-        self.data_seen = True
+        errors.append(error)
 
     def _release(self, errors: list[RowError]) -> None:
         """Rows held back as a possible footer were bad rows among the data after all."""

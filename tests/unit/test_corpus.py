@@ -1,5 +1,6 @@
 """The reader over the corpus of real-world export layouts (tests/corpus/README.md): every
-sample's readings, rejected rows and their lines as its expected file says."""
+sample's readings, rejected rows and their lines as its expected file says, read the way it
+says (its encoding, notation, day order, stamps, interval; by names or by values)."""
 
 import json
 import math
@@ -28,9 +29,11 @@ def test_each_exporters_file_reads_as_expected(sample: Path) -> None:
     zone = ZoneInfo(options["timezone"]) if options["timezone"] else None
     readings, errors = [], []
     with sample.open("rb") as stream:
-        for batch in read_csv(stream, meter_id=options["meter_id"], timezone=zone, batch_size=7):
+        file = read_csv(stream, meter_id=options["meter_id"], timezone=zone, batch_size=7)
+        for batch in file:
             readings.extend(batch.readings)
             errors.extend(batch.errors)
+    report = file.report
     got = sorted((r.meter_id, r.timestamp, r.kwh) for r in readings)
     want = [tuple(reading) for reading in wanted["readings"]]
     assert [(m, t) for m, t, _ in got] == [(m, t) for m, t, _ in want]
@@ -38,9 +41,22 @@ def test_each_exporters_file_reads_as_expected(sample: Path) -> None:
         assert math.isclose(kwh, kwh_wanted, rel_tol=1e-9, abs_tol=1e-12), when
     assert sorted(e.line for e in errors) == wanted["error_lines"], errors
     assert len(errors) == wanted["rejected"]
+    for field, value in wanted.get("layout", {}).items():
+        assert str(getattr(report, field)).lower() == str(value).lower(), field
+    by_values = any("judged by their values" in notice for notice in report.notices)
+    assert by_values == (wanted.get("read_by") == "values"), report.notices
 
 
 def test_the_corpus_spans_the_world() -> None:
     files = [expected(sample) for sample in SAMPLES]
-    assert len({f["exporter"] for f in files}) >= 30
-    assert len({f["country"] for f in files}) >= 8
+    assert len({f["exporter"] for f in files}) >= 80
+    assert len({f["country"] for f in files}) >= 25
+    assert len({f["exporter"] for f in files if f.get("read_by") == "values"}) >= 30
+
+
+def test_the_corpus_readme_lists_every_sample_and_how_it_is_read() -> None:
+    readme = (CORPUS / "README.md").read_text()
+    for sample in SAMPLES:
+        wanted = expected(sample)
+        row = next((line for line in readme.splitlines() if f"| `{sample.name}` |" in line), "")
+        assert f"| {wanted['country']} | {wanted['read_by']} |" in row, sample.name

@@ -146,6 +146,8 @@ def test_with_a_totals_line_at_the_end(sample: Path) -> None:
     report = original.report
     if report.family in ("nem12", "nem13"):
         pytest.skip("a NEM file ends at its 900 record")
+    if report.delimiter == " ":
+        pytest.skip("columns of spaces cannot leave a cell empty, as a totals line does")
     text = text_of(data, report)
     end = line_end(text)
     cells = ["" for _ in report.columns]

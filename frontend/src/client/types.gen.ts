@@ -575,7 +575,7 @@ export type Preview = {
     /**
      * Sample
      */
-    sample: Array<Reading>;
+    sample: Array<SampleReading>;
 };
 
 /**
@@ -611,12 +611,6 @@ export type Previews = {
      */
     previews: Array<Preview>;
 };
-
-export type Reading = [
-    string,
-    string,
-    number
-];
 
 /**
  * ReadingOut
@@ -684,6 +678,24 @@ export type RowProblem = {
      * Error
      */
     error: string;
+};
+
+/**
+ * SampleReading
+ */
+export type SampleReading = {
+    /**
+     * Meter Id
+     */
+    meter_id: string;
+    /**
+     * Timestamp
+     */
+    timestamp: string;
+    /**
+     * Kwh
+     */
+    kwh: number;
 };
 
 /**

@@ -3,6 +3,7 @@ import { saveErrorsFile } from '../api/errorsFile';
 import type { UploadReport } from '../client';
 import { Link } from '../router';
 import { Problem } from './Problem';
+import { ReadAs } from './ReadAs';
 
 const SHOWN_ERRORS = 10;
 
@@ -22,6 +23,7 @@ export function ReportSummary({ appId, report }: { appId: string; report: Upload
         {report.rows_total} rows accepted
         {report.rows_rejected > 0 && `, ${report.rows_rejected} rejected`}
       </p>
+      <ReadAs layout={report.layout} />
       {report.duplicate_of && (
         <p className="muted">
           The same file with the same options was read recently, so it was not read again: these are

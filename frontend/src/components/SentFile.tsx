@@ -1,29 +1,58 @@
 import { useUploadReport } from '../api/hooks';
+import type { UploadOptions } from '../api/upload';
 import type { UploadReport } from '../client';
 import { formatBytes } from '../format';
+import { ColumnMapping } from './ColumnMapping';
 import { Problem } from './Problem';
 import { ReportSummary } from './ReportSummary';
 
 export type Sending = {
   key: string;
   file: File;
+  options: UploadOptions;
   progress: number;
   report?: UploadReport;
   error?: unknown;
 };
 
-function LiveReport({ appId, report }: { appId: string; report: UploadReport }) {
-  const live = useUploadReport(appId, report);
+type Resend = (file: File, options: UploadOptions) => void;
+
+function LiveReport({
+  appId,
+  sending,
+  resend,
+}: {
+  appId: string;
+  sending: Sending;
+  resend: Resend;
+}) {
+  const live = useUploadReport(appId, sending.report as UploadReport);
+  const columns = live.data.status === 'failed' ? (live.data.layout?.columns ?? []) : [];
   return (
     <>
       <ReportSummary appId={appId} report={live.data} />
       <Problem error={live.error} />
+      {columns.length > 0 && (
+        <ColumnMapping
+          columns={columns}
+          onSend={(mapping) => resend(sending.file, { ...sending.options, columns: mapping })}
+        />
+      )}
     </>
   );
 }
 
-/** One file of an upload: a progress bar while it is sent, then its report as it is processed. */
-export function SentFile({ appId, sending }: { appId: string; sending: Sending }) {
+/** One file of an upload: a progress bar while it is sent, then its report as it is processed;
+ * a file that failed can be sent again with its columns named. */
+export function SentFile({
+  appId,
+  sending,
+  resend,
+}: {
+  appId: string;
+  sending: Sending;
+  resend: Resend;
+}) {
   const { file, progress, report, error } = sending;
   const percent = Math.round(progress * 100);
   return (
@@ -38,7 +67,7 @@ export function SentFile({ appId, sending }: { appId: string; sending: Sending }
         </div>
       )}
       <Problem error={error} />
-      {report && <LiveReport appId={appId} report={report} />}
+      {report && <LiveReport appId={appId} sending={sending} resend={resend} />}
     </li>
   );
 }

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from services.csv_reader.columns import units, vocabulary
+from services.csv_reader.columns.intervals import interval_columns
 from services.csv_reader.columns.vocabulary import folded
-from services.csv_reader.layout import Quantity, Times
+from services.csv_reader.layout import Quantity, Times, Wide
 from services.csv_reader.series import cells
 from services.csv_reader.table.head import SAMPLE_ROWS, Head
 from services.csv_reader.table.preamble import Preamble
@@ -33,7 +34,7 @@ class Judged:
     data_line: int  # 0-based index in the head of the first data row
     delimiter: str
     names: list[str]  # as written (joined over stacked header rows)
-    time: Times
+    time: Times | Wide
     meter_column: int | None
     quantities: list[Quantity]
     preamble: Preamble
@@ -175,12 +176,14 @@ class _Columns:
         return sum(1 for cell in found if test(cell)) / len(found) if found else 0.0
 
     def judged(self) -> Judged | None:
-        time = self._time()
-        if time is None:
+        found = self._time()
+        if found is None:
             return None
+        wide = self._wide(found) if found.kind == "date" else None
+        time: Times | Wide = wide or found
         units_at = self._unit_columns()
         meter = self._meter()
-        quantities = self._quantities(units_at)
+        quantities = self._interval_quantities(wide) if wide else self._quantities(units_at)
         if not quantities:
             return None
         notices = [self._notice(time, meter, quantities)]
@@ -198,6 +201,26 @@ class _Columns:
         )
 
     # time
+
+    def _wide(self, date: Times) -> Wide | None:
+        """A day's row of interval columns, named by their clocks or numbers."""
+        names = [folded(name) if i not in self.used else "" for i, name in enumerate(self.names)]
+        found = interval_columns(names)
+        if found is None:
+            return None
+        starts, by_end = found
+        self.used.update(i for i, _ in starts)
+        return Wide(date.first, starts, by_end)
+
+    def _interval_quantities(self, wide: Wide) -> list[Quantity]:
+        unit = self.preamble.unit() or next(
+            (u for name in self.names if (u := vocabulary.unit_in(folded(name)))), None
+        )
+        if unit is None:
+            self.said.append("No unit is named for the interval columns; read as kWh.")
+        scale, kind = units.scale_of(unit or "kwh")
+        label = units.label(unit or "kwh")
+        return [Quantity(i, "", kind, scale, "", unit=label) for i, _ in wide.starts]
 
     def _time(self) -> Times | None:
         free = range(self.width)
@@ -230,6 +253,10 @@ class _Columns:
     def _taken(self, time: Times) -> Times:
         self.time_first = time.first
         self.used.update(i for i in (time.first, time.second, *time.end_columns) if i is not None)
+        for i in range(self.width):  # the same time written again another way: not a quantity
+            if i not in self.used and self.share(i, _time_like) >= MOST:
+                self.used.add(i)
+                self.attributes.add(i)
         return time
 
     def _constant(self, index: int) -> bool:
@@ -371,7 +398,11 @@ class _Columns:
     def _name(self, index: int) -> str:
         return self.names[index].strip() or f"column {index + 1}"
 
-    def _notice(self, time: Times, meter: int | None, quantities: list[Quantity]) -> str:
+    def _notice(self, time: Times | Wide, meter: int | None, quantities: list[Quantity]) -> str:
+        if isinstance(time, Wide):
+            what = {time.date: "dates, a row a day"}
+            what.update({q.column: f"intervals of the day ({q.unit})" for q in quantities[:1]})
+            return self._judged_as(what, meter)
         what = {time.first: "dates and times" if time.kind == "moment" else "dates"}
         if time.second is not None:
             what[time.second] = "times of day" if time.kind == "date_time" else "interval numbers"
@@ -383,6 +414,11 @@ class _Columns:
             what[meter] = "the meter id"
         for quantity in quantities:
             what[quantity.column] = f"the values ({quantity.unit})"
+        return self._judged_as(what, meter)
+
+    def _judged_as(self, what: dict[int, str], meter: int | None) -> str:
+        if meter is not None:
+            what[meter] = "the meter id"
         judged = "; ".join(f"{self._name(i)!r} holds {what[i]}" for i in sorted(what))
         header = (
             "The file has no header row"
@@ -390,6 +426,14 @@ class _Columns:
             else ("The header's words are not ones the reader knows")
         )
         return f"{header}, so its columns were judged by their values: {judged}."
+
+
+def _clock(cell: str) -> bool:
+    return cells.looks_like_clock(cell) or cells.is_compact_clock(cell)
+
+
+def _time_like(cell: str) -> bool:
+    return cells.timed(cell) or cells.looks_like_clock(cell) or cells.is_compact_clock(cell)
 
 
 def _moment_with_clock(cell: str) -> bool:

@@ -5,9 +5,9 @@ a value column) and tell the kind of a time (a moment, a date, a time of day, a 
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 
 from services.csv_reader.columns import units, vocabulary
+from services.csv_reader.columns.intervals import interval_columns
 from services.csv_reader.columns.types import row_type
 from services.csv_reader.columns.vocabulary import END_WORDS, says
 from services.csv_reader.errors import UnreadableFile
@@ -19,9 +19,7 @@ from services.csv_reader.table.preamble import Preamble
 UNITS = (*vocabulary.ENERGY_UNITS, *vocabulary.POWER_UNITS)
 # The share of a column's sampled cells that must fit a kind for the column to be of it.
 MOST = 0.75
-WIDE_COLUMNS = 12
 MINUTES = re.compile(r"(\d+)\s*(?:min|m\b)", re.IGNORECASE)
-CLOCK_NAME = re.compile(r"\d{1,2} \d{2}(?: ?[-\u2013] ?\d{1,2} \d{2})?")
 NO_METER = (
     "The file names no meter (no column such as meter_id, EAN, MPRN or Zählpunkt); send "
     "meter_id with the upload."
@@ -39,17 +37,9 @@ def could_be_header(names: list[str]) -> bool:
         or vocabulary.unit_in(name) in UNITS
         for name in names
     )
-    wide = sum(1 for name in names if clock_name(name) is not None) >= WIDE_COLUMNS
+    wide = interval_columns(names) is not None
     timed = any(says(name, vocabulary.TIME_WORDS) for name in names) or "" in names
     return (quantity or wide) and timed
-
-
-def clock_name(name: str) -> timedelta | None:
-    """The start of the interval a wide column is named by: "0 30", or a range "00 00-00 15"."""
-    if not CLOCK_NAME.fullmatch(name):
-        return None
-    hours, minutes = (int(number) for number in re.findall(r"\d+", name)[:2])
-    return timedelta(hours=hours, minutes=minutes) if hours <= 24 and minutes < 60 else None
 
 
 class NamedColumns:
@@ -74,25 +64,15 @@ class NamedColumns:
     # time
 
     def wide(self) -> Wide | None:
-        clocks = [(i, clock_name(name)) for i, name in enumerate(self.names)]
-        starts = [(i, start) for i, start in clocks if start is not None]
-        if len(starts) < WIDE_COLUMNS:
+        found = interval_columns(self.names)
+        if found is None:
             return None
         date = next((i for i in range(len(self.names)) if self._kind_of(i) == "date"), None)
         if date is None:
             return None
-        first, step = starts[0][1], starts[1][1] - starts[0][1]
-        # Named by the interval's end ("0:30" ... "0:00", the next midnight) unless by a range.
-        by_end = first != timedelta() and len(re.findall(r"\d+", self.names[starts[0][0]])) == 2
+        starts, by_end = found
         self.used.update([date, *(i for i, _ in starts)])
-        return Wide(
-            date,
-            tuple(
-                (i, (start or timedelta(hours=24)) - step if by_end else start)
-                for i, start in starts
-            ),
-            by_end,
-        )
+        return Wide(date, starts, by_end)
 
     def times(self) -> Times | None:
         kinds = {

@@ -450,7 +450,7 @@ _IGNORED = (
     r"|cost|charge|price|prijs|kosten|preis|amount|event|estimated|actual|metodo|nature"
     r"|indice|etat|piek|peak|\bpas\b|interval$|^interval\b|revision|postcode|postal|zip"
     r"|capacity|\bname\b|address|code$|meter ?type|metertype|stdortou|acorn|commodity|grandeur"
-    r"|power factor|\bpf\b"
+    r"|power factor|\bpf\b|^(is|has)\b"
     r"|temperature|temp\b|\bflag\b|\beur\b|\busd\b|\bgbp\b|dollar|currency"
 )
 # OBIS codes of active energy (`1-0:1.8.0`, `1.8.1`, `2.8.0`, `1.29.0`), folded: `1 8 0`.
@@ -480,6 +480,8 @@ _QUANTITY = (
     r"|" + OBIS_IMPORT + "|" + OBIS_EXPORT + "|" + IEC_IMPORT + "|" + IEC_EXPORT + "|" + POWER_WORDS
 )
 _INTERVAL = (
+    # The generic layout's usage column, named by its unit or as energy alone: each row's kWh.
+    r"^(kwh|wh|mwh|energy|energy kwh|kwh energy)$|"
     r"usage|consumption|verbrauch|verbruik|consumo|consommation|menge|volume|delta|per half hour"
     r"|\bhh\b|per interval|interval energy|spotreba|odber|" + OBIS_INTERVAL
 )

@@ -17,7 +17,7 @@ from services.csv_reader.evidence.questions import (
 )
 from services.csv_reader.layout import Layout, Wide
 from services.csv_reader.series.cells import DateOrder, Decimal
-from services.csv_reader.table.footer import could_be_footer
+from services.csv_reader.table import footer
 
 # Settled questions are dropped every so many rows: checking after each row costs more.
 CHECK_EVERY = 64
@@ -40,17 +40,16 @@ class Evidence:
 class Questions:
     decimals: dict[int, DecimalMark] = field(default_factory=dict)
     date_order: DateOrderQuestion | None = None
-    registers: dict[int, RegisterQuestion] = field(default_factory=dict)
+    registers: RegisterQuestion | None = None
     has_numbers: dict[int, HasNumbers] = field(default_factory=dict)
     step: StepQuestion | None = None
     numbered: NumberedIntervals | None = None
     timing: StampTiming | None = None
 
     def all(self) -> list[Question]:
-        singles = (self.date_order, self.step, self.numbered, self.timing)
+        singles = (self.registers, self.date_order, self.step, self.numbered, self.timing)
         return [
             *self.decimals.values(),
-            *self.registers.values(),
             *self.has_numbers.values(),
             *(q for q in singles if q is not None),
         ]
@@ -69,8 +68,9 @@ def questions_for(layout: Layout, step_needed: bool) -> Questions:
     for quantity in layout.candidates:
         asked.decimals[quantity.column] = DecimalMark((quantity.column,), default)
         asked.has_numbers[quantity.column] = HasNumbers(quantity.column)
-        if quantity.kind_open:
-            asked.registers[quantity.column] = RegisterQuestion(quantity.column, series)
+    open_kinds = tuple(q.column for q in layout.candidates if q.kind_open)
+    if open_kinds:
+        asked.registers = RegisterQuestion(open_kinds, series)
     if time.kind != "epoch":
         asked.date_order = DateOrderQuestion(time.first)
     if time.kind in ("date_hour", "date_number") and time.second is not None:
@@ -86,8 +86,9 @@ def gather(rows: Iterable[list[str]], asked: Questions, layout: Layout) -> Quest
     """Ask every data row the open questions; the rows stop being read once none is open.
     A row whose time holds no digit (a total, a note) is no evidence."""
     open_ = [q for q in asked.all() if not q.settled]
+    no_data = footer.judge(layout)
     for count, row in enumerate(rows, 1):
-        if could_be_footer(layout, row):
+        if no_data(row):
             continue
         for question in open_:
             question.observe(row)
@@ -101,7 +102,7 @@ def gather(rows: Iterable[list[str]], asked: Questions, layout: Layout) -> Quest
 def answers(asked: Questions) -> Evidence:
     found = Evidence(
         decimals={column: q.answer() for column, q in asked.decimals.items()},
-        registers={column: q.answer() for column, q in asked.registers.items()},
+        registers=asked.registers.answer() if asked.registers is not None else {},
         has_numbers={column: q.answer() for column, q in asked.has_numbers.items()},
     )
     if asked.date_order is not None:

@@ -13,9 +13,9 @@ from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder, Decimal, Missing
 from services.csv_reader.series.points import moment_of
 
-# A step that holds this share of at least this many intervals is the file's, whatever follows.
-CLEAR_STEP_SHARE = 0.9
-CLEAR_STEP_COUNT = 2000
+# A step that holds this share of at least this many intervals is the file's, whatever follows:
+# for the report, and (stricter) where values depend on it (power, interval ends).
+CLEAR_STEP = {False: (0.9, 2_000), True: (0.99, 10_000)}
 CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
@@ -129,58 +129,82 @@ class DateOrderQuestion(Question):
         return None, False
 
 
-class RegisterQuestion(Question):
-    """Whether a value column whose name says nothing is a register: per series, its values
-    move only one way, in steps small beside them. A step back, or a step large beside the
-    values, settles that it is not."""
+class _Register:
+    """What one column's values showed so far."""
 
-    def __init__(self, column: int, series_columns: tuple[int, ...]) -> None:
-        self.column = column
-        self.series_columns = series_columns
-        self._last: dict[tuple[str, ...], float] = {}
-        self._up = self._down = False
-        self._smallest = float("inf")
-        self._largest_step = 0.0
-        self._count: Counter[tuple[str, ...]] = Counter()
-        self.register: bool | None = None
+    def __init__(self) -> None:
+        self.last: dict[object, float] = {}
+        self.count: Counter[object] = Counter()
+        self.up = self.down = False
+        self.smallest = float("inf")
+        self.largest_step = 0.0
+        self.ruled_out = False
+
+
+class RegisterQuestion(Question):
+    """Whether value columns whose names say nothing are registers: per series, a register's
+    values move only one way, in steps small beside them. A step back, or a step large beside
+    the values, settles that a column is not one. One question for all such columns, asked
+    once a row."""
+
+    def __init__(self, columns: tuple[int, ...], series_columns: tuple[int, ...]) -> None:
+        self.columns = columns
+        self._series = series_columns
+        self._open = {column: _Register() for column in columns}
+        self._judged = dict(self._open)
 
     def observe(self, row: list[str]) -> None:
-        if self.column >= len(row):
-            return
-        value = cells.any_number(row[self.column])
-        if value is None:
-            return
-        key = tuple(row[i] if i < len(row) else "" for i in self.series_columns)
-        self._count[key] += 1
-        self._smallest = min(self._smallest, abs(value))
-        before = self._last.get(key)
-        self._last[key] = value
+        key = tuple(row[i] if i < len(row) else "" for i in self._series) if self._series else ""
+        for column, seen in list(self._open.items()):
+            if column < len(row):
+                self._see(column, seen, row[column], key)
+
+    def _see(self, column: int, seen: _Register, cell: str, key: object) -> None:
+        try:
+            value = float(cell)  # the common case; any notation below
+        except ValueError:
+            found = cells.any_number(cell)
+            if found is None:
+                return
+            value = found
+        seen.count[key] += 1
+        seen.smallest = min(seen.smallest, abs(value))
+        before = seen.last.get(key)
+        seen.last[key] = value
         if before is None:
             return
         step = value - before
-        self._up = self._up or step > 0
-        self._down = self._down or step < 0
-        self._largest_step = max(self._largest_step, abs(step))
-        if (self._up and self._down) or self._largest_step * 10 >= self._smallest > 0:
-            self.register, self.settled = False, True
+        if step > 0:
+            seen.up = True
+        elif step < 0:
+            seen.down = True
+        seen.largest_step = max(seen.largest_step, abs(step))
+        if (seen.up and seen.down) or seen.largest_step * 10 >= seen.smallest > 0:
+            seen.ruled_out = True
+            del self._open[column]
+            self.settled = not self._open
 
-    def answer(self) -> str:
-        """`register`, `energy`, or `still` for a column that never moved (a register only
-        beside another register)."""
-        if self.register is False or not self._count:
-            return "energy"
-        if self._largest_step == 0:
-            return "still" if self._smallest > 0 and max(self._count.values()) >= 2 else "energy"
-        if self._smallest <= 0 or max(self._count.values()) < 3:
-            return "energy"
-        return "register"
+    def answer(self) -> dict[int, str]:
+        """Per column: `register`, `energy`, or `still` for one that never moved (a register
+        only beside another register)."""
+        return {column: _verdict(seen) for column, seen in self._judged.items()}
+
+
+def _verdict(seen: _Register) -> str:
+    if seen.ruled_out or not seen.count:
+        return "energy"
+    if seen.largest_step == 0:
+        return "still" if seen.smallest > 0 and max(seen.count.values()) >= 2 else "energy"
+    if seen.smallest <= 0 or max(seen.count.values()) < 3:
+        return "energy"
+    return "register"
 
 
 class StepQuestion(Question):
     """The file's interval: the most common step between one series' consecutive times.
 
-    `needed`: values depend on it (power, interval ends), so every row counts; otherwise it
-    is only reported, and a clear majority of enough steps settles it early."""
+    A clear majority of enough steps settles it early: a stricter one where values depend
+    on it (`needed`: power, interval ends) than where it is only reported."""
 
     def __init__(self, layout: Layout, series_columns: tuple[int, ...], needed: bool) -> None:
         self.layout = layout
@@ -201,9 +225,10 @@ class StepQuestion(Question):
         self._last[key] = moment
         if before is not None and moment != before:
             self.steps[abs(moment - before)] += 1
-        if not self.needed and self.steps.total() >= CLEAR_STEP_COUNT:
+        share, enough = CLEAR_STEP[self.needed]
+        if self.steps.total() >= enough:
             ((_, count),) = self.steps.most_common(1)
-            self.settled = count >= CLEAR_STEP_SHARE * self.steps.total()
+            self.settled = count >= share * self.steps.total()
 
     def answer(self) -> timedelta | None:
         return self.steps.most_common(1)[0][0] if self.steps else None

@@ -26,6 +26,11 @@ class Candidate:
     def names(self) -> list[str]:
         return [folded(cell) for cell in self.cells]
 
+    @property
+    def is_data(self) -> bool:
+        """A row with a date or a time in it is a data row, whatever words it holds."""
+        return any(cells.timed(cell) for cell in self.cells)
+
     def samples(self) -> list[list[str]]:
         """The data rows below the header (rows with a time in them), padded to its width."""
         width = len(self.cells)

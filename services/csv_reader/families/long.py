@@ -7,7 +7,7 @@ from services.csv_reader.columns.names import NamedColumns, could_be_header
 from services.csv_reader.columns.vocabulary import folded
 from services.csv_reader.errors import UnreadableFile
 from services.csv_reader.families.candidate import Candidate, zone_of
-from services.csv_reader.layout import Layout
+from services.csv_reader.layout import Layout, Wide
 from services.csv_reader.table.head import Head
 from services.csv_reader.text.dialect import cells_of
 
@@ -19,7 +19,7 @@ NO_METER_BY_VALUES = (
 
 def by_names(candidate: Candidate) -> Layout | None:
     names = candidate.names
-    if not could_be_header(names):
+    if candidate.is_data or not could_be_header(names):
         return None
     samples = candidate.samples()
     columns = NamedColumns(names, samples, candidate.head, candidate.delimiter)
@@ -75,8 +75,9 @@ def by_values(head: Head) -> Layout | None:
         cells_of(line, judged.delimiter) for line in head.lines[judged.data_line :] if line.strip()
     ]
     zone, source = zone_of(head, names, judged.time, samples)
+    wide = judged.time if isinstance(judged.time, Wide) else None
     return Layout(
-        family="long",
+        family="wide" if wide else "long",
         encoding=head.encoding,
         header_line=judged.header_line,
         delimiter=judged.delimiter,
@@ -92,7 +93,7 @@ def by_values(head: Head) -> Layout | None:
         date_order=None,
         zone=zone,
         zone_source=source,
-        step=None,
+        step=wide.starts[1][1] - wide.starts[0][1] if wide else None,
         attributes=frozenset(judged.attributes),
         notices=tuple(judged.notices),
         by_values=True,

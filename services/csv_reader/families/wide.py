@@ -9,7 +9,7 @@ from services.csv_reader.layout import Layout, Quantity
 
 def by_names(candidate: Candidate) -> Layout | None:
     names = candidate.names
-    if not could_be_header(names):
+    if candidate.is_data or not could_be_header(names):
         return None
     samples = candidate.samples()
     columns = NamedColumns(names, samples, candidate.head, candidate.delimiter)

@@ -12,6 +12,7 @@ from services.csv_reader.columns.vocabulary import MISSING_VALUES
 Decimal = Literal[".", ","]
 DateOrder = Literal["ymd", "dmy", "mdy"]
 QUOTED_CHARACTERS = 40
+DIGIT = re.compile(r"\d")
 NUMERIC_DATE = re.compile(
     r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2}(?!\d))"
     r"|(?P<iso_year>\d{4})(?P<iso_sep>[/.-])(?P<iso_month>\d{1,2})(?P=iso_sep)(?P<iso_day>\d{1,2})"
@@ -32,6 +33,7 @@ GROUP_SPACES = str.maketrans("", "", " '\u00a0\u202f\u2009")
 WEEKDAY = re.compile(r"[^\W\d_]{2,12}\.?,?\s+(?=\d)")
 AMERICAS = ("America/", "US/", "Canada/", "Brazil/", "Mexico/", "Chile/")
 EPOCH_RANGE = (946_684_800, 4_102_444_800)  # 2000 to 2100
+EPOCH = re.compile(r"(\d{10})(?:\.0+)?")
 
 
 class Missing(Exception):
@@ -51,10 +53,25 @@ def number(cell: str, decimal: Decimal) -> float:
     """A plain ASCII decimal written with `decimal` as its decimal mark; Missing for the words
     that mean no value. A mark of the other notation is a thousands group or an error."""
     text = cell.strip()
-    if text.casefold() in MISSING_VALUES or not any(char.isdigit() for char in text):
+    if text.isascii() and "_" not in text:
+        plain = text if decimal == "." else text.replace(",", ".") if "." not in text else ","
+        if "," not in plain:  # the common case, at the speed of float()
+            try:
+                value = float(plain)
+            except ValueError:
+                pass
+            else:
+                if math.isfinite(value):
+                    return value
+    return _number(text, decimal)
+
+
+def _number(text: str, decimal: Decimal) -> float:
+    if text.casefold() in MISSING_VALUES or DIGIT.search(text) is None:
         raise Missing  # words, in any language, say there is no value
     if not text.isascii() and SPACED_GROUPS.fullmatch(text) is None:
         raise ValueError(f"{quoted(text)} is not a number.")
+    original = text
     if SPACED_GROUPS.fullmatch(text):
         text = text.translate(GROUP_SPACES)
     if "_" in text:
@@ -63,7 +80,7 @@ def number(cell: str, decimal: Decimal) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{quoted(cell.strip())} is not a number.") from None
+        raise ValueError(f"{quoted(original)} is not a number.") from None
     if not math.isfinite(value):
         raise ValueError(f"{quoted(text)} is not a finite number.")
     return value
@@ -108,14 +125,19 @@ def any_number(cell: str) -> float | None:
 @lru_cache(maxsize=4096)
 def moment(cell: str, day_first: bool) -> datetime:
     """A date, or a date and time, naive or with its offset."""
-    text = _without_weekday(" ".join(cell.replace("\u00a0", " ").split()))
+    text = cell.strip()
+    if "  " in text or "\u00a0" in text or "\t" in text:
+        text = " ".join(text.replace("\u00a0", " ").split())
     if not text:
         raise Missing
-    try:
-        # Only text that starts with a year can be ISO 8601; day-first dates skip the try.
-        parsed = datetime.fromisoformat(text) if text[:4].isdigit() else None
-    except ValueError:
-        parsed = None
+    if not text[0].isdigit():
+        text = _without_weekday(text)
+    parsed = None
+    if text[4:5] in "-/" and text[:4].isdigit():  # only a year first can be ISO 8601
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            parsed = None
     if parsed is None:
         parsed = _numeric_moment(text, day_first)
     if parsed.microsecond:
@@ -202,12 +224,24 @@ def has_clock(cell: str) -> bool:
 
 
 def is_epoch(cell: str) -> bool:
-    text = cell.strip()
-    return text.isdigit() and len(text) == 10 and EPOCH_RANGE[0] <= int(text) < EPOCH_RANGE[1]
+    """Epoch seconds of this century, whole (`1736895600`, or `1736895600.000`)."""
+    text = EPOCH.fullmatch(cell.strip())
+    return bool(text) and EPOCH_RANGE[0] <= int(text.group(1)) < EPOCH_RANGE[1]  # type: ignore[union-attr]
 
 
 def epoch(cell: str) -> datetime:
-    return datetime.fromtimestamp(int(cell.strip()), UTC)
+    found = EPOCH.fullmatch(cell.strip())
+    if found is None:
+        raise ValueError(f"{quoted(cell.strip())} is not a time in epoch seconds.")
+    return datetime.fromtimestamp(int(found.group(1)), UTC)
+
+
+def is_compact_clock(cell: str) -> bool:
+    """A time of day written `hhmmss` (`000000`, `134500`), as loggers write it."""
+    text = cell.strip()
+    if len(text) != 6 or not text.isdigit():
+        return False
+    return int(text[:2]) < 24 and int(text[2:4]) < 60 and int(text[4:]) < 60
 
 
 def date_parts(cell: str) -> tuple[int, int, str] | None:

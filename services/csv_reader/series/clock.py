@@ -41,7 +41,8 @@ class Clock:
         self._passes: dict[tuple[str, str, datetime], int] = {}
         self._last: tuple[datetime | None, datetime] = (None, datetime.min)
 
-    def utc(self, moment: datetime, series: tuple[str, str]) -> datetime:
+    def utc(self, moment: datetime, meter: str, source: str) -> datetime:
+        """`meter` and `source` name the series: a repeated local time is counted per series."""
         # The points of one row share their time: the last conversion is kept for the next.
         if moment is self._last[0]:
             return self._last[1]
@@ -50,7 +51,7 @@ class Clock:
         elif (fixed := UTC if self._zone is UTC else self._days[moment.date()]) is not None:
             aware = moment.replace(tzinfo=fixed)
         else:
-            return in_utc(self._on_changing_day(moment, series))
+            return in_utc(self._on_changing_day(moment, (meter, source)))
         utc = in_utc(aware)
         self._last = (moment, utc)
         return utc

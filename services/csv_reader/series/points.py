@@ -23,6 +23,7 @@ CHANNEL_SUFFIX = {
     "load": ":load",
 }
 MISSING = "Missing value."
+new_point = tuple.__new__  # skips the NamedTuple's Python-level __new__ on the hot path
 
 
 class Point(NamedTuple):
@@ -34,12 +35,38 @@ class Point(NamedTuple):
     at_end: bool
 
 
+class _Plain(NamedTuple):
+    """A value column whose every reading is read alike: no row says its unit or channel."""
+
+    column: int
+    decimal: cells.Decimal
+    scale: float
+    kind: Kind
+    meter: str | None
+    suffix: str
+    source: str
+
+
 class RowReader:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self._loads = {q.column for q in layout.quantities if q.channel == "load"}
         self._has_import = any(q.channel == "" for q in layout.quantities)
         self._several = len(layout.quantities) > 1
+        self._wide = isinstance(layout.time, Wide)
+        self._plain = self._plain_columns()
+        self._types: dict[str, tuple[_Plain, ...]] = {}
+
+    def _plain_columns(self) -> tuple[_Plain, ...] | None:
+        """The value columns read the quick way, or None when a row's cells say more."""
+        found = self.layout.quantities
+        if any(q.scale is None or q.factor_column is not None for q in found):
+            return None
+        return tuple(
+            _Plain(q.column, q.decimal, q.scale or 1.0, q.kind, q.meter,
+                   CHANNEL_SUFFIX[self._channel(q, None)], q.source)
+            for q in found
+        )  # fmt: skip
 
     def time_key(self, row: list[str]) -> tuple[str, ...]:
         time = self.layout.time
@@ -52,10 +79,12 @@ class RowReader:
         Raises Rejected when the row as a whole cannot be read (its time, its meter)."""
         row = self._fitted(row)
         meter = self._meter(row)
-        kind_of_row = self._type(row)
-        if isinstance(self.layout.time, Wide):
-            return self._wide(row, meter, self.layout.time, problems)
+        if self._wide:
+            return self._wide_points(row, meter, problems)
         when, at_end = moment_of(self.layout, row)
+        kind_of_row = self._type(row)
+        if self._plain is not None:
+            return self._plain_points(row, meter, when, at_end, problems, kind_of_row)
         found: list[Point] = []
         missed: list[Quantity] = []
         type_column = self.layout.type_column
@@ -80,6 +109,60 @@ class RowReader:
         problems.extend(bad)
         problems.extend(self._missing(q, row) for q in missed)
         return found
+
+    def _plain_points(
+        self,
+        row: list[str],
+        meter: str,
+        when: datetime,
+        at_end: bool,
+        problems: list[str],
+        kind_of_row: RowType | None,
+    ) -> list[Point]:
+        found: list[Point] = []
+        missed: list[int] = []
+        bad: list[str] = []
+        plain = self._plain
+        if kind_of_row is not None:
+            cell = row[self.layout.type_column]  # type: ignore[index]
+            plain = self._types.get(cell) or self._typed(cell, kind_of_row)
+        for column, decimal, scale, kind, own, suffix, source in plain:  # type: ignore[union-attr]
+            try:
+                value = cells.number(row[column], decimal)
+            except Missing:
+                missed.append(column)
+                continue
+            except ValueError as error:
+                bad.append(self._bad(column, error))
+                continue
+            value = value if scale == 1.0 else scaled(value, scale)
+            found.append(
+                new_point(Point, ((own or meter) + suffix, source, when, value, kind, at_end))
+            )
+        if not found and not bad:
+            raise Rejected(missing(row[missed[0]]) if missed else MISSING)
+        if bad or missed:
+            problems.extend(bad)
+            problems.extend(missing(row[c], self.layout.name_of(c)) for c in missed)
+        return found
+
+    def _typed(self, cell: str, kind_of_row: RowType) -> tuple[_Plain, ...]:
+        """The value columns as a type column's cell says this row's are: its unit, its
+        channel, and the type in the source (one series per type); kept per type."""
+        assert self._plain is not None
+        of_type = "|" + cell.strip().lower()
+        typed = self._types[cell] = tuple(
+            plain._replace(
+                scale=kind_of_row.scale if kind_of_row.scale is not None else plain.scale,
+                kind=(kind_of_row.kind or quantity.kind)
+                if kind_of_row.scale is not None
+                else plain.kind,
+                suffix=CHANNEL_SUFFIX[self._channel(quantity, kind_of_row)],
+                source=plain.source + of_type,
+            )
+            for plain, quantity in zip(self._plain, self.layout.quantities, strict=True)
+        )
+        return typed
 
     def _missing(self, quantity: Quantity, row: list[str]) -> str:
         return missing(row[quantity.column], self.layout.name_of(quantity.column))
@@ -132,6 +215,9 @@ class RowReader:
                 value *= cells.number(row[quantity.factor_column], ".")
             except ValueError as error:
                 raise Rejected(self._bad(quantity.factor_column, error)) from None
+        return scaled(value, scale), kind, self._channel(quantity, kind_of_row)
+
+    def _channel(self, quantity: Quantity, kind_of_row: RowType | None) -> Channel:
         channel = quantity.channel
         if kind_of_row is not None and kind_of_row.channel is not None:
             channel = kind_of_row.channel
@@ -139,7 +225,7 @@ class RowReader:
             channel = "load"
         if channel == "load" and not self._has_import:
             channel = ""
-        return scaled(value, scale), kind, channel
+        return channel
 
     def _bad(self, column: int, error: ValueError) -> str:
         sentence = str(error)
@@ -163,7 +249,9 @@ class RowReader:
             raise Rejected(f"Unit {quoted(unit)} is unknown; use Wh, kWh, MWh, kW, W or therms.")
         return scale, "register" if quantity.kind == "register" else kind
 
-    def _wide(self, row: list[str], meter: str, wide: Wide, problems: list[str]) -> list[Point]:
+    def _wide_points(self, row: list[str], meter: str, problems: list[str]) -> list[Point]:
+        wide = self.layout.time
+        assert isinstance(wide, Wide)
         day = _moment(row[wide.date], self.layout.day_first)
         channel = self._type(row)
         suffix = CHANNEL_SUFFIX[(channel.channel if channel else None) or ""]
@@ -220,9 +308,10 @@ def moment_of(layout: Layout, row: list[str]) -> tuple[datetime, bool]:
     if not cell:
         raise Rejected("The timestamp is missing.")
     if time.kind == "epoch":
-        if not cell.isdigit():
-            raise Rejected(f"{quoted(cell)} is not a time in epoch seconds.")
-        return cells.epoch(cell), False
+        try:
+            return cells.epoch(cell), False
+        except ValueError as error:
+            raise Rejected(str(error)) from None
     if time.kind == "range":
         try:
             start = cells.range_start(cell)

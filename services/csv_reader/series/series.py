@@ -24,9 +24,10 @@ class Series:
         self._hours = step / timedelta(hours=1) if step else 0.0
         self._registers: dict[tuple[str, str], tuple[datetime, float]] = {}
         self._sums: dict[tuple[str, str], dict[str, float]] = {}
+        self._text_of: tuple[datetime | None, str] = (None, "")
 
     def add(self, point: Point) -> None:
-        moment = self.clock.utc(point.when, (point.meter, point.source))
+        moment = self.clock.utc(point.when, point.meter, point.source)
         if point.at_end:
             moment -= self._required_step("interval ends")
         if point.kind == "power":
@@ -73,4 +74,6 @@ class Series:
                 f"The reading {kwh:g} kWh is out of range; readings are 0 or between "
                 f"{MIN_KWH:g} and {MAX_KWH:g} kWh in magnitude."
             )
-        self._sums.setdefault((meter, utc_text(moment)), {})[source] = kwh
+        if moment is not self._text_of[0]:  # a row's points share their time
+            self._text_of = (moment, utc_text(moment))
+        self._sums.setdefault((meter, self._text_of[1]), {})[source] = kwh

@@ -8,6 +8,7 @@ legacy code page, which charset-normalizer names from the file's non-ASCII lines
 """
 
 import codecs
+import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -37,6 +38,7 @@ CODE_PAGES = {
     "big5": "big5",
     "cp949": "euc-kr",
 }
+ODD_CHARACTERS = re.compile("[\uff61-\uff9f\u0080-\u009f\ufffd]")
 # Chaos scores this close read a sample alike; the vocabulary tells them apart.
 CHAOS_TIE = 1.0
 BOMS = (
@@ -165,6 +167,7 @@ def _code_page(stream: BinaryIO, sample: bytes, crcrlf: bool) -> Encoding:
         key=lambda m: (
             m.percent_chaos > least + CHAOS_TIE,
             -words_known(str(m)),
+            _odd(str(m)),
             m.percent_chaos,
             order.index(m.encoding),
         )
@@ -177,6 +180,12 @@ def _code_page(stream: BinaryIO, sample: bytes, crcrlf: bool) -> Encoding:
             return Encoding(CODE_PAGES[codec], codec, crcrlf)
     # Bytes no Windows code page defines (0x81 in windows-1252): ISO-8859-1 reads them all.
     return Encoding("windows-1252", "latin-1", crcrlf)
+
+
+def _odd(text: str) -> int:
+    """Characters a wrong code page makes of other bytes: half-width katakana (what Shift_JIS
+    makes of Korean or Chinese), C1 controls, replacement characters."""
+    return len(ODD_CHARACTERS.findall(text))
 
 
 def _same_text(sample: bytes, codec: str, other: str) -> bool:
