@@ -59,6 +59,7 @@ bench: install-dev
 	scripts/ensure-tool wrk
 	$(BIN)/python -m bench.csv_reader
 	$(BIN)/python -m bench.csv_families
+	$(BIN)/python -m bench.evidence
 	$(BIN)/python -m bench.auth --backend local
 	$(BIN)/python -m bench.auth --backend aws
 	$(BIN)/python -m bench.ingest --backend local
