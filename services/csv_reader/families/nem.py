@@ -23,8 +23,8 @@ AEST = timezone(timedelta(hours=10))
 HEADERS = ("100,NEM12", "100,NEM13")
 UNITS = {"KWH": ENERGY_UNITS["kwh"], "WH": ENERGY_UNITS["wh"], "MWH": ENERGY_UNITS["mwh"]}
 # The header a file that starts at its first data stream would have had.
-MISSING_HEADER = {"200": "100,NEM12,000000000000,UNKNOWN,UNKNOWN\r\n",
-                  "250": "100,NEM13,000000000000,UNKNOWN,UNKNOWN\r\n"}  # fmt: skip
+MISSING_HEADER = {"200": "100,NEM12,200001010000,UNKNOWN,UNKNOWN\r\n",
+                  "250": "100,NEM13,200001010000,UNKNOWN,UNKNOWN\r\n"}  # fmt: skip
 NO_HEADER = (
     "The file starts at its first {record} record, without the 100 header record; it is read "
     "as {family}."
