@@ -25,7 +25,10 @@ def read(data: bytes, **options: object) -> tuple[list[Reading], list[str], CsvF
     return sorted(readings), errors, file
 
 
-AUSTRIAN = "Zählpunkt;Datum;Zeit;Verbrauch [kWh]\r\nAT001;01.02.2025;00:00;0,5\r\nAT001;01.02.2025;00:15;0,25\r\n"
+AUSTRIAN = (
+    "Zählpunkt;Datum;Zeit;Verbrauch [kWh]\r\n"
+    "AT001;01.02.2025;00:00;0,5\r\nAT001;01.02.2025;00:15;0,25\r\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,7 @@ def test_a_decimal_point_in_a_semicolon_file_is_a_decimal_point() -> None:
     readings, errors, file = read(data)
 
     assert [r.kwh for r in readings] == [0.219, 1.234]
+    assert errors == []
     assert file.report.decimal == "."
 
 
@@ -62,6 +66,7 @@ def test_a_thousands_dot_is_only_one_where_the_column_shows_a_comma() -> None:
     readings, errors, _ = read(data)
 
     assert [r.kwh for r in readings] == [1234.0, 0.5]
+    assert errors == []
 
 
 def test_a_cell_in_the_other_notation_is_a_row_problem_not_a_thousand_times_more() -> None:
@@ -105,12 +110,14 @@ def test_a_three_row_file_with_one_bad_value_keeps_its_other_rows() -> None:
 
 
 def test_names_no_vocabulary_knows_are_read_by_their_values() -> None:
-    data = "Målepunkt nr.;Fra kl.;Forbrugt mængde\n5713;2025-01-01 00:00;0,4\n5713;2025-01-01 01:00;0,6\n"
+    data = "Sayaç No;Okuma Zamanı;Tüketim\nTR-57;2025-01-01 00:00;0,4\nTR-57;2025-01-01 01:00;0,6\n"
 
-    readings, _, file = read(data.encode(), timezone=ZoneInfo("Europe/Copenhagen"))
+    readings, errors, file = read(data.encode(), timezone=ZoneInfo("Europe/Istanbul"))
 
     assert [r.kwh for r in readings] == [0.4, 0.6]
-    assert readings[0].timestamp == "2024-12-31T23:00:00Z"
+    assert errors == []
+    assert "judged by their values" in file.report.notices[0]
+    assert readings[0] == Reading("TR-57", "2024-12-31T21:00:00Z", 0.4)
 
 
 def test_a_postcode_is_no_time_of_day() -> None:
@@ -126,7 +133,7 @@ def test_a_postcode_is_no_time_of_day() -> None:
 def test_a_registers_values_are_no_meter_ids_and_a_date_time_no_kwh() -> None:
     rows = "".join(f"2025-01-01 {h:02d}:00;{123456 + h * 3}\n" for h in range(5))
 
-    readings, _, file = read(f"Zeitmarke;Zählwerk\n{rows}".encode(), meter_id="m")
+    readings, _, _ = read(f"Zeitmarke;Zählwerk\n{rows}".encode(), meter_id="m")
 
     assert [r.kwh for r in readings] == [3.0, 3.0, 3.0, 3.0]
     assert {r.meter_id for r in readings} == {"m"}
