@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from cli.reports import exit_status, print_outcomes, stdout_console
-from cli.sending import BadOption, Options, Refused, Server, Unreachable
+from cli.sending import BadOption, Options, Refused, Server, Unexpected, Unreachable
 from cli.uploading import NoFiles, csv_files, finish_all, send_all
 from cli.watching import StopSignal, Watcher, log, log_to_stderr
 
@@ -78,6 +78,9 @@ def upload(
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Do not wait for the files to be processed.")
     ] = False,
+    gzip: Annotated[
+        bool, typer.Option("--gzip", help="Compress the files as they are sent (metered links).")
+    ] = False,
 ) -> None:
     """Send CSV files and print their reports.
 
@@ -92,10 +95,10 @@ def upload(
     options = Options(meter_id, timezone, threshold_kwh)
     try:
         progress = Console(stderr=True)
-        outcomes = send_all(server, files, options, progress)
+        outcomes = send_all(server, files, options, progress, gzip=gzip)
         if not no_wait:
             outcomes = finish_all(server, outcomes, progress)
-    except (Refused, BadOption, Unreachable) as error:
+    except (Refused, BadOption, Unreachable, Unexpected) as error:
         fail(str(error))
     finally:
         server.close()

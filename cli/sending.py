@@ -1,6 +1,7 @@
 """Talking to the server: one CSV file streamed as a raw body, retried safely; its report polled."""
 
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -66,6 +67,11 @@ class Rejected(Exception):
 
 class FileChanged(Exception):
     """The file shrank while it was being sent."""
+
+
+class Unexpected(Exception):
+    """The answer is not Wattkey's (a captive portal's page, a proxy's): wrong URL, or a
+    network in the way; the sentence says what came back."""
 
 
 class _Busy(Exception):
@@ -180,23 +186,25 @@ class Server:
         idempotency_key: str,
         options: Options,
         sent: Callable[[int], None] = lambda _: None,
+        gzip: bool = False,
     ) -> Report:
-        """Upload one file; every retry carries the same Idempotency-Key, so none duplicates it."""
+        """Upload one file; every retry carries the same Idempotency-Key, so none duplicates it.
+
+        `gzip`: compressed as it is read (`Content-Encoding: gzip`), for metered links."""
         size = path.stat().st_size
         params = {"filename": path.name, **options.query()}
-        headers = {
-            "Content-Type": "text/csv",
-            # Explicit, so that the streamed body is sent whole rather than chunked.
-            "Content-Length": str(size),
-            "Idempotency-Key": idempotency_key,
-        }
+        headers = {"Content-Type": "text/csv", "Idempotency-Key": idempotency_key}
+        if gzip:
+            headers["Content-Encoding"] = "gzip"
+        else:  # explicit, so that the streamed body is sent whole rather than chunked
+            headers["Content-Length"] = str(size)
 
         def attempt() -> httpx.Response:
             body = _chunks(path, size, sent)  # a fresh read of the file for every attempt
-            return self._client.post("/uploads", params=params, headers=headers, content=body)
+            content = _gzipped(body) if gzip else body
+            return self._client.post("/uploads", params=params, headers=headers, content=content)
 
-        report: Report = self._retrying(attempt).json()["uploads"][0]
-        return report
+        return _report(self._retrying(attempt), "uploads")
 
     def finished(self, report: Report) -> Report:
         """The report once the server has completed or failed the upload."""
@@ -205,7 +213,7 @@ class Server:
         while report["status"] not in FINAL_STATUSES:
             time.sleep(delay)
             delay = min(delay * 1.5, POLL_MAX_SECONDS)
-            report = self._retrying(lambda: self._client.get(path)).json()
+            report = _report(self._retrying(lambda: self._client.get(path)))
         return report
 
     def _retrying(self, attempt: Callable[[], httpx.Response]) -> httpx.Response:
@@ -225,3 +233,31 @@ class Server:
 
 def _reason(error: httpx.TransportError) -> str:
     return str(error) or type(error).__name__
+
+
+def _gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    packer = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    for chunk in chunks:
+        if packed := packer.compress(chunk):
+            yield packed
+    yield packer.flush()
+
+
+REPORT_FIELDS = ("upload_id", "filename", "status", "rows_total", "rows_accepted", "errors")
+
+
+def _report(response: httpx.Response, within: str | None = None) -> Report:
+    """The UploadReport of a 2xx answer; Unexpected when the answer is no such thing."""
+    try:
+        answer = response.json()
+        found = answer[within][0] if within else answer
+        if not all(name in found for name in REPORT_FIELDS):
+            raise KeyError(REPORT_FIELDS)
+    except (ValueError, KeyError, IndexError, TypeError):
+        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+        raise Unexpected(
+            f"{response.url} answered {response.status_code} with {kind}, not a Wattkey upload "
+            "report: check --url (a captive portal or a proxy may be answering in its place)."
+        ) from None
+    report: Report = found
+    return report

@@ -56,7 +56,7 @@ def bar(progress: Progress, task: TaskID) -> Callable[[int], None]:
 
 
 def send_all(
-    server: Server, files: list[Path], options: Options, console: Console
+    server: Server, files: list[Path], options: Options, console: Console, gzip: bool = False
 ) -> list[Outcome]:
     """Every file in turn, each under a key of its own that all its retries reuse."""
     outcomes: list[Outcome] = []
@@ -65,7 +65,8 @@ def send_all(
             task = progress.add_task(str(path), total=None)
             try:
                 progress.update(task, total=path.stat().st_size)
-                report = server.send(path, str(uuid.uuid4()), options, bar(progress, task))
+                key = str(uuid.uuid4())
+                report = server.send(path, key, options, bar(progress, task), gzip)
                 outcomes.append(Outcome(str(path), report))
             except (Rejected, FileChanged, OSError) as error:
                 outcomes.append(Outcome(str(path), problem=str(error)))

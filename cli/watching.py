@@ -21,7 +21,7 @@ from types import FrameType
 from typing import Any
 
 from cli.reports import Outcome
-from cli.sending import FileChanged, Options, Rejected, Server, Unreachable
+from cli.sending import FileChanged, Options, Rejected, Server, Unexpected, Unreachable
 
 POLL_SECONDS = 1.0
 SENT = "sent"
@@ -131,9 +131,11 @@ class Keys:
             os.close(directory)
 
 
-def csv_signatures(folder: Path) -> dict[Path, Signature]:
-    """The non-empty, non-hidden `*.csv` files directly in `folder` (not in its subfolders)."""
+def csv_signatures(folder: Path) -> tuple[dict[Path, Signature], dict[Path, str]]:
+    """The non-empty, non-hidden `*.csv` files directly in `folder` (not in its subfolders),
+    and the entries that cannot be looked at (a symlink loop, no permission) with why."""
     found: dict[Path, Signature] = {}
+    problems: dict[Path, str] = {}
     for entry in os.scandir(folder):
         if entry.name.startswith(".") or not entry.name.lower().endswith(".csv"):
             continue
@@ -143,9 +145,12 @@ def csv_signatures(folder: Path) -> dict[Path, Signature]:
             status = entry.stat()
         except FileNotFoundError:  # removed while listed
             continue
+        except OSError as error:
+            problems[Path(entry.path)] = error.strerror or str(error)
+            continue
         if status.st_size:
             found[Path(entry.path)] = (status.st_size, status.st_mtime_ns)
-    return found
+    return found, problems
 
 
 def signature(path: Path) -> Signature | None:
@@ -189,6 +194,7 @@ class Watcher:
         self._options = options
         self._stop = stop
         self._keys = Keys(folder)
+        self._told: dict[Path, str] = {}  # each file's problem, said once until it changes
 
     def run(self) -> None:
         """Until a stop is requested; Refused and BadOption end it (nothing would succeed)."""
@@ -196,11 +202,13 @@ class Watcher:
         log.info("watching %s", self._folder)
         previous: dict[Path, Signature] = {}
         while not self._stop.requested.is_set():
-            current = csv_signatures(self._folder)
+            current, problems = csv_signatures(self._folder)
+            for path, problem in problems.items():
+                self._tell(path, f"cannot be read ({problem}); left where it is, tried again")
             settled = sorted(path for path, seen in current.items() if previous.get(path) == seen)
             try:
                 self._deliver_all(settled, current)
-            except Unreachable as error:
+            except (Unreachable, Unexpected) as error:
                 log.warning("%s; trying again", error)
             except Stopped:
                 break
@@ -228,7 +236,20 @@ class Watcher:
         except (FileChanged, FileNotFoundError) as error:
             log.warning("%s not sent: %s", path.name, error)
             return
+        except OSError as error:  # unreadable: no permission, a device gone
+            self._tell(path, f"cannot be read ({error.strerror or error}); tried again")
+            return
+        if signature(path) not in (seen, None):
+            # Rows were added while it was sent: what was sent is not the file. The file is
+            # sent again, whole and under a new key, once it settles.
+            log.warning("%s changed while it was being sent; it is sent again whole", path.name)
+            return
         self._file_away(path, outcome)
+
+    def _tell(self, path: Path, problem: str) -> None:
+        if self._told.get(path) != problem:
+            self._told[path] = problem
+            log.warning("%s %s", path.name, problem)
 
     def _file_away(self, path: Path, outcome: Outcome) -> None:
         where = SENT if outcome.ok else FAILED
@@ -238,6 +259,14 @@ class Watcher:
         if not outcome.ok:
             report = outcome.report or {"filename": path.name, "error": outcome.problem}
             target.with_suffix(".report.json").write_text(json.dumps(report, indent=2) + "\n")
-        os.replace(path, target)
-        self._keys.forget(path)
+        try:
+            os.replace(path, target)
+        except FileNotFoundError:  # deleted while it was sent: its upload stands
+            target.with_suffix(".report.json").unlink(missing_ok=True)
+            log.warning("%s was removed while it was being sent; %s", path.name,
+                        log_line(outcome, "sent"))  # fmt: skip
+            return
+        finally:
+            self._keys.forget(path)
+            self._told.pop(path, None)
         log.info("%s", log_line(outcome, where))

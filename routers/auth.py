@@ -9,6 +9,7 @@ from routers.deps import AccessToken, CurrentOperator, ServicesDep
 from routers.errors import documented, validated
 from routers.password_work import run_password_work
 from services.accounts import IssuedToken
+from services.json_text import NotJson, parsed
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(503))
 SIGN_IN_ERRORS = documented(401, 408, 413, 415, 422, 429)
@@ -91,9 +92,10 @@ async def read_sign_in(request: Request) -> SignIn:
             }
     elif media_type == "application/json" or media_type.endswith("+json"):
         try:
-            body = await request.json()
-        except ValueError:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NOT_JSON) from None
+            body = parsed(await request.body(), "The request body")
+        except NotJson as error:
+            detail = f'{error} Send {{"email": ..., "password": ...}}.'
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
         if not isinstance(body, dict):
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NOT_JSON)
         fields = {

@@ -1,11 +1,12 @@
 """Answers under an Idempotency-Key: the first is kept, and every retry of it gets it again."""
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import anyio
-from fastapi import Header, Response
+from fastapi import Depends, Header, HTTPException, Response, status
 from fastapi.responses import JSONResponse
 
 from services.applications import Application
@@ -15,18 +16,28 @@ from services.idempotency import IdempotencyService, RecordedAnswer
 REPLAYED = "Idempotent-Replayed"
 logger = logging.getLogger(__name__)
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        pattern=r"^[\x20-\x7e]+$",
-        description="Makes retries safe: the first answer (status and body) is kept 24 hours "
-        "and given again, with `Idempotent-Replayed: true`, to the same request under the same "
-        "key. Another request under the key is a 422; a retry while the first runs, a 409.",
-    ),
-]
+KEY_SHAPE = re.compile(r"[\x20-\x7e]{1,255}")
+BAD_KEY = "Idempotency-Key must be 1 to 255 printable ASCII characters (letters, digits, -, _...)."
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="1 to 255 printable ASCII characters. Makes retries safe: the first "
+            "answer (status and body) is kept 24 hours and given again, with "
+            "`Idempotent-Replayed: true`, to the same request under the same key. Another "
+            "request under the key is a 422; a retry while the first runs, a 409.",
+        ),
+    ] = None,
+) -> str | None:
+    if key is not None and not KEY_SHAPE.fullmatch(key):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, BAD_KEY)
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
 async def answer_once(

@@ -1,11 +1,11 @@
 """Receiving upload files: multipart `files` parts or one raw text/csv body, spooled to disk."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
 from fastapi import HTTPException, Request, status
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from routers.errors import validated
 from services.incoming import IncomingFile, Spool
@@ -123,8 +123,14 @@ async def _multipart(
     return spooled, options
 
 
-def _given_options(fields: Mapping[str, object]) -> dict[str, str]:
-    """The options a client filled in; an empty field (as HTML forms send) is not given."""
+def _given_options(fields: FormData | QueryParams) -> dict[str, str]:
+    """The options a client filled in; an empty field (as HTML forms send) is not given, and
+    one sent twice is refused rather than one of them taken."""
+    for name in OPTION_NAMES:
+        if len(fields.getlist(name)) > 1:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, f"{name} is given twice; send it once."
+            )
     return {
         name: value
         for name in OPTION_NAMES

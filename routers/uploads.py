@@ -44,7 +44,7 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
         },
     )
     async def upload(
-        request: Request, app: App, services: ServicesDep, idempotency_key: IdempotencyKey = None
+        request: Request, app: App, services: ServicesDep, idempotency_key: IdempotencyKey
     ) -> Any:
         files, options = await receive_files(request, services.spool)
         if options.dry_run:

@@ -7,17 +7,20 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from services.errors import TooLarge
 
 DEFAULT_FILENAME = "upload.csv"
-UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+# Letters and digits of any script, `.`, `-`: safe in an object key and a path, and readable.
+UNSAFE_CHARACTERS = re.compile(r"[^\w.-]+|_+")
 
 
 def safe_filename(name: str | None) -> str:
-    """The last path segment of `name`, reduced to characters that are safe in an object key."""
-    base = re.split(r"[\\/]", name or "")[-1]
+    """The last path segment of `name`, its letters in any script kept (`名前.csv`), every
+    other character made `_`, so that it is safe as an object key and in a path."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
     cleaned = UNSAFE_CHARACTERS.sub("_", base).strip("._")[:200]
     return cleaned or DEFAULT_FILENAME
 

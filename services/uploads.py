@@ -13,6 +13,7 @@ from services.clock import new_id, now_text
 from services.cursors import CursorSeal
 from services.errors import InProgress, NotFound
 from services.incoming import IncomingFile
+from services.json_text import NotJson, parsed
 from services.previews import Preview, preview
 from services.processing import UploadProcessor
 from services.rejected_lines import as_csv, read_back
@@ -50,9 +51,11 @@ class UploadOptions(BaseModel):
         """A form field or query parameter carries the mapping as JSON text."""
         if isinstance(value, str):
             try:
-                return json.loads(value)
-            except ValueError:
-                raise ValueError('must be JSON such as {"time": "Zeit", "usage": "Wert"}') from None
+                return parsed(value, "columns")
+            except NotJson as error:
+                raise ValueError(
+                    f'{error} Send JSON such as {{"time": "Zeit", "usage": "Wert"}}.'
+                ) from None
         return value
 
     @field_validator("force", "dry_run", mode="before")

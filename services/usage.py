@@ -75,7 +75,14 @@ class UsageService:
         zone = zone_named(timezone)
         edges = bucket_edges(interval, moment_in("start", start, zone), moment_in("end", end, zone))
         meter = meter_id or None
-        totals = self._readings.totals(app.id, meter, [to_text(edge) for edge in edges])
+        try:
+            texts = [to_text(edge) for edge in edges]
+        except OutOfRange as error:
+            raise InvalidInput(
+                f"{error}: a bucket of the summary would begin there; choose a range inside "
+                "those years."
+            ) from None
+        totals = self._readings.totals(app.id, meter, texts)
         buckets = [
             SummaryBucket(lower, upper, total)
             for lower, upper, total in zip(edges[:-1], edges[1:], totals, strict=True)
