@@ -161,7 +161,7 @@ def test_a_form_field_sent_twice_is_refused(tenant: Tenant) -> None:
 @pytest.mark.parametrize("key", [b"", "é".encode(), b"x" * 256, b"tab\there"])
 def test_an_idempotency_key_of_the_wrong_shape_says_its_shape(tenant: Tenant, key: bytes) -> None:
     response = tenant.machine.post(
-        "/uploads", content=CSV, headers={"Content-Type": "text/csv", "Idempotency-Key": key}
+        "/uploads", content=CSV, headers={b"Content-Type": b"text/csv", b"Idempotency-Key": key}
     )
 
     assert response.status_code == 422, response.text
