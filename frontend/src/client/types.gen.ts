@@ -1082,7 +1082,7 @@ export type UploadUploadsPostData = {
         /**
          * Idempotency-Key
          *
-         * Makes retries safe: the first answer (status and body) is kept 24 hours and given again, with `Idempotent-Replayed: true`, to the same request under the same key. Another request under the key is a 422; a retry while the first runs, a 409.
+         * 1 to 255 printable ASCII characters. Makes retries safe: the first answer (status and body) is kept 24 hours and given again, with `Idempotent-Replayed: true`, to the same request under the same key. Another request under the key is a 422; a retry while the first runs, a 409.
          */
         'Idempotency-Key'?: string | null;
     };
@@ -2194,7 +2194,7 @@ export type UploadAppAppIdUploadsPostData = {
         /**
          * Idempotency-Key
          *
-         * Makes retries safe: the first answer (status and body) is kept 24 hours and given again, with `Idempotent-Replayed: true`, to the same request under the same key. Another request under the key is a 422; a retry while the first runs, a 409.
+         * 1 to 255 printable ASCII characters. Makes retries safe: the first answer (status and body) is kept 24 hours and given again, with `Idempotent-Replayed: true`, to the same request under the same key. Another request under the key is a 422; a retry while the first runs, a 409.
          */
         'Idempotency-Key'?: string | null;
     };
