@@ -18,7 +18,9 @@ from storage.records import (
     Page,
     Reading,
     ReadingQuery,
+    ReadingCounts,
     ReadingRow,
+    RecentFile,
     Upload,
     User,
 )
@@ -98,19 +100,46 @@ class IdempotencyKeys(Protocol):
 
 
 class RecentFiles(Protocol):
-    """The upload that last completed each file (its content digest), for spotting repeats."""
+    """Which upload holds each recent file (its content digest), for spotting repeats."""
 
-    def remember(self, app_id: str, digest: str, upload_id: str, expires_at: int) -> None: ...
+    def claim(
+        self, app_id: str, digest: str, held: RecentFile, now: int, replacing: str | None = None
+    ) -> RecentFile | None:
+        """Hold the digest with `held` unless a live record (expiring after `now`) holds it for
+        an upload other than `replacing`: that record is returned and nothing is written.
+        Atomic across instances."""
 
-    def find(self, app_id: str, digest: str, now: int) -> str | None:
-        """The upload id, unless none is remembered or it expired."""
+    def remember(self, app_id: str, digest: str, held: RecentFile) -> None:
+        """Replace the record of the digest, only while it is held by `held.upload_id`."""
+
+    def release(self, app_id: str, digest: str, upload_id: str) -> None:
+        """Drop the record of the digest, only while it is held by `upload_id`."""
 
     def delete_app(self, app_id: str) -> None: ...
 
 
+class ReadingWriter(Protocol):
+    """Merges the readings of one upload into the store (see `Readings.writer`)."""
+
+    def add(self, readings: Sequence[ReadingRow]) -> None:
+        """Merge the readings; a backend may hold some of them until `finish`."""
+
+    def finish(self) -> ReadingCounts:
+        """Write whatever is held; what every reading added did to the store."""
+
+
 class Readings(Protocol):
-    def put_many(self, app_id: str, readings: Sequence[ReadingRow]) -> None:
-        """Upsert: the same (meter, timestamp) replaces the stored value."""
+    def writer(self, app_id: str, version: int) -> ReadingWriter:
+        """A writer of readings made under `version` (a later upload has a higher one).
+
+        Per (meter, timestamp): a reading not stored is added; one equal to the stored value
+        changes nothing; a different one replaces the stored value unless a higher version
+        wrote it. Concurrent writers therefore end as if they had run in version order.
+        """
+
+    def changed_since(self, app_id: str, spans: Sequence[MeterSpan], version: int) -> bool:
+        """Whether any reading within the spans (each meter's, bounds inclusive) now holds a
+        value that a version higher than `version` wrote."""
 
     def query(self, query: ReadingQuery) -> Page[Reading]:
         """Oldest first; by timestamp then meter when no meter is given; bounds inclusive."""

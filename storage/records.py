@@ -52,6 +52,31 @@ class MeterSpan(BaseModel):
     last_timestamp: str
 
 
+class ReadingCounts(BaseModel):
+    """What a file's readings did to the store: how many were not stored before, changed a
+    stored value, or equalled it (or met a different value a later upload had written)."""
+
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: "ReadingCounts") -> "ReadingCounts":
+        return ReadingCounts(
+            new=self.new + other.new,
+            replaced=self.replaced + other.replaced,
+            unchanged=self.unchanged + other.unchanged,
+        )
+
+
+class RecentFile(BaseModel):
+    """The upload that holds a file (its content digest) for spotting repeats, and once it has
+    completed, the span of each meter it wrote (None when it wrote too many meters to keep)."""
+
+    upload_id: str
+    expires_at: int  # epoch seconds
+    spans: list[MeterSpan] | None = None
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
@@ -160,6 +185,7 @@ class Upload(BaseModel):
     threshold_kwh: float | None = None
     columns: CsvColumns | None = None
     duplicate_of: str | None = None
+    readings: ReadingCounts | None = None
     errors_key: str | None = None  # the object listing every rejected line, when there is one
     layout: UploadLayout | None = None
 

@@ -2,7 +2,7 @@
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS readings (
     meter_id TEXT NOT NULL,
     timestamp TEXT NOT NULL,
     kwh REAL NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (app_id, meter_id, timestamp)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS readings_by_time ON readings (app_id, timestamp, meter_id);
@@ -76,6 +77,7 @@ CREATE TABLE IF NOT EXISTS recent_files (
     digest TEXT NOT NULL,
     upload_id TEXT NOT NULL,
     expires_at INTEGER NOT NULL,
+    spans TEXT,
     PRIMARY KEY (app_id, digest)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS recent_files_by_expiry ON recent_files (expires_at);
@@ -87,11 +89,35 @@ CREATE TABLE IF NOT EXISTS meters (
     PRIMARY KEY (app_id, meter_id)
 ) WITHOUT ROWID;
 """
-# Each step brings a file of the version before it to the next (PRAGMA user_version).
-MIGRATIONS = (
+
+
+def _add_column(table: str, column: str, definition: str) -> Callable[[sqlite3.Connection], None]:
+    """A step adding a column, unless the table was created (by SCHEMA) with it already."""
+
+    def step(connection: sqlite3.Connection) -> None:
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")  # noqa: S608
+
+    return step
+
+
+def _fill_meters(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        "INSERT OR IGNORE INTO meters SELECT app_id, meter_id, min(timestamp), max(timestamp)"
+        " FROM readings GROUP BY app_id, meter_id"
+    )
+
+
+# Each step brings a file of the version before it to the next (PRAGMA user_version), after
+# SCHEMA has created the tables it lacked; a new file starts at the last version.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     # 1: the meters of readings stored before meters were kept.
-    "INSERT OR IGNORE INTO meters SELECT app_id, meter_id, min(timestamp), max(timestamp)"
-    " FROM readings GROUP BY app_id, meter_id",
+    _fill_meters,
+    # 2: which upload wrote each reading (0: one stored before versions were kept).
+    _add_column("readings", "version", "INTEGER NOT NULL DEFAULT 0"),
+    # 3: the meters a recent file's upload wrote, to tell whether they changed since.
+    _add_column("recent_files", "spans", "TEXT"),
 )
 
 
@@ -107,12 +133,14 @@ class Database:
 
     def create_schema(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.writing() as connection:
+            new = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
         with self.reading() as connection:
             connection.executescript(SCHEMA)
         with self.writing() as connection:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            for step in MIGRATIONS[version:]:
-                connection.execute(step)
+            for step in () if new else MIGRATIONS[version:]:
+                step(connection)
             connection.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     @contextmanager

@@ -7,7 +7,15 @@ from typing import Any
 
 from storage.cursors import decode_cursor, encode_cursor
 from storage.local.database import Database
-from storage.records import BucketTotal, MeterSpan, Page, Reading, ReadingQuery, ReadingRow
+from storage.records import (
+    BucketTotal,
+    MeterSpan,
+    Page,
+    Reading,
+    ReadingCounts,
+    ReadingQuery,
+    ReadingRow,
+)
 
 DELETE_CHUNK = 20_000
 # Deletes in chunks, each its own short transaction, so uploads of others never wait long.
@@ -15,9 +23,18 @@ DELETE_SOME = (
     "DELETE FROM readings WHERE app_id = ? AND (meter_id, timestamp) IN"
     " (SELECT meter_id, timestamp FROM readings WHERE app_id = ? LIMIT ?)"
 )
-UPSERT = (
-    "INSERT INTO readings (app_id, meter_id, timestamp, kwh) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (app_id, meter_id, timestamp) DO UPDATE SET kwh = excluded.kwh"
+ADD_NEW = (
+    "INSERT OR IGNORE INTO readings (app_id, meter_id, timestamp, kwh, version)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+# The same version may replace its own: the last of a file's readings of one time wins.
+REPLACE_OLDER = (
+    "UPDATE readings SET kwh = ?4, version = ?5"
+    " WHERE app_id = ?1 AND meter_id = ?2 AND timestamp = ?3 AND version <= ?5 AND kwh IS NOT ?4"
+)
+CHANGED_SINCE = (
+    "SELECT 1 FROM readings WHERE app_id = ? AND meter_id = ? AND timestamp BETWEEN ? AND ?"
+    " AND version > ? LIMIT 1"
 )
 
 
@@ -31,9 +48,18 @@ class SqliteReadings:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def put_many(self, app_id: str, readings: Sequence[ReadingRow]) -> None:
-        with self._db.writing(durable=False) as connection:
-            connection.executemany(UPSERT, map(add, repeat((app_id,)), readings))
+    def writer(self, app_id: str, version: int) -> "SqliteReadingWriter":
+        return SqliteReadingWriter(self._db, app_id, version)
+
+    def changed_since(self, app_id: str, spans: Sequence[MeterSpan], version: int) -> bool:
+        with self._db.reading() as connection:
+            return any(
+                connection.execute(
+                    CHANGED_SINCE,
+                    (app_id, span.meter_id, span.first_timestamp, span.last_timestamp, version),
+                ).fetchone()
+                for span in spans
+            )
 
     def query(self, query: ReadingQuery) -> Page[Reading]:
         where = ["app_id = ?"]
@@ -97,6 +123,29 @@ class SqliteReadings:
                 deleted = connection.execute(DELETE_SOME, (app_id, app_id, DELETE_CHUNK)).rowcount
             if deleted < DELETE_CHUNK:
                 return
+
+
+class SqliteReadingWriter:
+    """Writes each batch at once, in one transaction: new readings with one statement, and
+    only when some were stored already, the replacements with a second."""
+
+    def __init__(self, database: Database, app_id: str, version: int) -> None:
+        self._db = database
+        self._key = (app_id,)
+        self._version = (version,)
+        self._counts = ReadingCounts()
+
+    def add(self, readings: Sequence[ReadingRow]) -> None:
+        rows = list(map(add, map(add, repeat(self._key), readings), repeat(self._version)))
+        with self._db.writing(durable=False) as connection:
+            new = connection.executemany(ADD_NEW, rows).rowcount
+            replaced = connection.executemany(REPLACE_OLDER, rows).rowcount if new < len(rows) else 0
+        self._counts += ReadingCounts(
+            new=new, replaced=replaced, unchanged=len(rows) - new - replaced
+        )
+
+    def finish(self) -> ReadingCounts:
+        return self._counts
 
 
 class SqliteMeters:

@@ -5,10 +5,13 @@ tables hold about a day of traffic.
 """
 
 import sqlite3
-import time
+
+from pydantic import TypeAdapter
 
 from storage.local.database import Database
-from storage.records import IdempotencyRecord
+from storage.records import IdempotencyRecord, MeterSpan, RecentFile
+
+SPANS = TypeAdapter(list[MeterSpan])
 
 
 class SqliteIdempotencyKeys:
@@ -47,27 +50,61 @@ class SqliteRecentFiles:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def remember(self, app_id: str, digest: str, upload_id: str, expires_at: int) -> None:
+    def claim(
+        self, app_id: str, digest: str, held: RecentFile, now: int, replacing: str | None = None
+    ) -> RecentFile | None:
         with self._db.writing() as connection:
-            _sweep(connection, "recent_files", int(time.time()))
-            connection.execute(
-                "INSERT OR REPLACE INTO recent_files (app_id, digest, upload_id, expires_at)"
-                " VALUES (?, ?, ?, ?)",
-                (app_id, digest, upload_id, expires_at),
-            )
-
-    def find(self, app_id: str, digest: str, now: int) -> str | None:
-        with self._db.reading() as connection:
+            _sweep(connection, "recent_files", now)
             row = connection.execute(
-                "SELECT upload_id FROM recent_files"
-                " WHERE app_id = ? AND digest = ? AND expires_at > ?",
-                (app_id, digest, now),
+                "SELECT upload_id, expires_at, spans FROM recent_files"
+                " WHERE app_id = ? AND digest = ?",
+                (app_id, digest),
             ).fetchone()
-        return row[0] if row else None
+            holder = _recent_file(*row) if row else None
+            if holder is not None and holder.expires_at > now and holder.upload_id != replacing:
+                return holder
+            _put_recent(connection, app_id, digest, held)
+        return None
+
+    def remember(self, app_id: str, digest: str, held: RecentFile) -> None:
+        with self._db.writing() as connection:
+            if _holder(connection, app_id, digest) == held.upload_id:
+                _put_recent(connection, app_id, digest, held)
+
+    def release(self, app_id: str, digest: str, upload_id: str) -> None:
+        with self._db.writing() as connection:
+            connection.execute(
+                "DELETE FROM recent_files WHERE app_id = ? AND digest = ? AND upload_id = ?",
+                (app_id, digest, upload_id),
+            )
 
     def delete_app(self, app_id: str) -> None:
         with self._db.writing() as connection:
             connection.execute("DELETE FROM recent_files WHERE app_id = ?", (app_id,))
+
+
+def _holder(connection: sqlite3.Connection, app_id: str, digest: str) -> str | None:
+    row = connection.execute(
+        "SELECT upload_id FROM recent_files WHERE app_id = ? AND digest = ?", (app_id, digest)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _put_recent(connection: sqlite3.Connection, app_id: str, digest: str, held: RecentFile) -> None:
+    spans = None if held.spans is None else SPANS.dump_json(held.spans).decode()
+    connection.execute(
+        "INSERT OR REPLACE INTO recent_files (app_id, digest, upload_id, expires_at, spans)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (app_id, digest, held.upload_id, held.expires_at, spans),
+    )
+
+
+def _recent_file(upload_id: str, expires_at: int, spans: str | None) -> RecentFile:
+    return RecentFile(
+        upload_id=upload_id,
+        expires_at=expires_at,
+        spans=None if spans is None else SPANS.validate_json(spans),
+    )
 
 
 def _put(connection: sqlite3.Connection, record: IdempotencyRecord) -> None:
