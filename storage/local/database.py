@@ -97,7 +97,7 @@ def _add_column(table: str, column: str, definition: str) -> Callable[[sqlite3.C
     def step(connection: sqlite3.Connection) -> None:
         present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         if column not in present:
-            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")  # noqa: S608
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     return step
 

@@ -139,7 +139,9 @@ class SqliteReadingWriter:
         rows = list(map(add, map(add, repeat(self._key), readings), repeat(self._version)))
         with self._db.writing(durable=False) as connection:
             new = connection.executemany(ADD_NEW, rows).rowcount
-            replaced = connection.executemany(REPLACE_OLDER, rows).rowcount if new < len(rows) else 0
+            replaced = (
+                connection.executemany(REPLACE_OLDER, rows).rowcount if new < len(rows) else 0
+            )
         self._counts += ReadingCounts(
             new=new, replaced=replaced, unchanged=len(rows) - new - replaced
         )
