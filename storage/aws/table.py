@@ -7,7 +7,8 @@ the string attributes that keys and indexes need, as the local backend does in S
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from itertools import count
+from typing import Any, TypeVar, cast
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
@@ -21,16 +22,50 @@ from storage.errors import InvalidCursor, StorageUnavailable
 
 Item = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 DOC = "doc"
 BATCH_SIZE = 25  # the most BatchWriteItem accepts
+GET_BATCH_SIZE = 100  # the most BatchGetItem accepts
 BATCH_ATTEMPTS = 8
+# Writers racing on one item each re-read and merge again; this many tries in all.
+RACE_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 0.05
 BACKOFF_CAP_SECONDS = 5.0
+# A lazily paged query asks for this many items first, then twice as many a page, up to the
+# most: a caller that stops early reads little, one that reads on needs few requests.
+FIRST_PAGE_LIMIT = 2
+MOST_PAGE_LIMIT = 1000
+# What a conditional write reports as False rather than raising.
+CONDITION_ONLY = frozenset({CONDITION_FAILED})
+# ... and for a versioned write, which lost a race: or a transaction held the item.
+LOST_RACE = frozenset({CONDITION_FAILED, "TransactionConflictException"})
+LOST_RACE_REASONS = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 
 
 def strings(**values: str) -> Item:
     return {name: {"S": value} for name, value in values.items()}
+
+
+def number(value: int) -> Item:
+    return {"N": str(value)}
+
+
+def retried(attempt: Callable[[int], T | None], what: str) -> T:
+    """`attempt(n)` (n = 0, 1, ...) until it returns something other than None, with jittered
+    backoff between tries; StorageUnavailable, naming `what`, after RACE_ATTEMPTS."""
+    numbers = count()
+
+    def give_up(state: RetryCallState) -> None:
+        raise StorageUnavailable(f"{what} kept changing through {state.attempt_number} attempts")
+
+    result = Retrying(
+        retry=retry_if_result(lambda found: found is None),
+        stop=stop_after_attempt(RACE_ATTEMPTS),
+        wait=full_jitter(multiplier=BACKOFF_BASE_SECONDS, max=BACKOFF_CAP_SECONDS),
+        retry_error_callback=give_up,
+    )(lambda: attempt(next(numbers)))
+    return cast(T, result)
 
 
 def load(model: type[M], item: Item | None) -> M | None:
@@ -116,6 +151,45 @@ class Table:
             ExpressionAttributeValues=values,
         )
 
+    def put_at_version(self, item: Item, version: int, attribute: str = "v") -> bool:
+        """Write the item while the stored one still has `version` in `attribute` (0: while none
+        is stored); False, and no write, when another writer got there first."""
+        return self._conditionally(
+            self._client.put_item,
+            lost=LOST_RACE,
+            TableName=self.name,
+            Item=item,
+            **self._at_version(version, attribute),
+        )
+
+    def put_all_at_versions(self, writes: Sequence[tuple[Item, int]], attribute: str = "v") -> bool:
+        """`put_at_version` of every (item, version) in one TransactWriteItems: all or none."""
+        puts = [
+            {"Put": {"TableName": self.name, "Item": item, **self._at_version(version, attribute)}}
+            for item, version in writes
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=puts)
+        except ClientError as error:
+            reasons = {
+                reason.get("Code") for reason in error.response.get("CancellationReasons", [])
+            }
+            if error_code(error) == "TransactionCanceledException" and reasons & LOST_RACE_REASONS:
+                return False
+            raise
+        return True
+
+    def delete_if(self, key: Sequence[str], condition: str, names: Item, values: Item) -> bool:
+        """Delete the item when `condition` holds for it; False when not."""
+        return self._conditionally(
+            self._client.delete_item,
+            TableName=self.name,
+            Key=self.key(*key),
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+
     def set_if_exists(self, key: Sequence[str], attribute: str, value: str) -> bool:
         """Set one string attribute of an existing item; False (and no write) when it is missing."""
         return self._conditionally(
@@ -144,6 +218,16 @@ class Table:
     def delete(self, *key: str) -> None:
         self._client.delete_item(TableName=self.name, Key=self.key(*key))
 
+    def get_many(self, keys: Sequence[Item], pool: Executor | None = None) -> list[Item]:
+        """The items of `keys` that exist (in no particular order), read consistently with
+        BatchGetItem in chunks, concurrently on `pool` when given."""
+        chunks = [keys[at : at + GET_BATCH_SIZE] for at in range(0, len(keys), GET_BATCH_SIZE)]
+        if pool is None or len(chunks) <= 1:
+            found = [self._get_batch(chunk) for chunk in chunks]
+        else:
+            found = list(pool.map(self._get_batch, chunks))
+        return [item for items in found for item in items]
+
     def delete_all(self, items: Sequence[Item], pool: Executor | None = None) -> None:
         keys = [{name: item[name] for name in self.keys} for item in items]
         self.write_all([{"DeleteRequest": {"Key": key}} for key in keys], pool)
@@ -167,16 +251,7 @@ class Table:
         self, where: KeyRange, index: str | None = None, attributes: Sequence[str] = ()
     ) -> Iterator[list[Item]]:
         """Every item in `where`, a page (up to 1 MB) at a time; only `attributes` when named."""
-        names = {f"#a{n}": name for n, name in enumerate(attributes)}
-        projection: Item = {}
-        if names:
-            projection = {
-                "ProjectionExpression": ", ".join(names),
-                "ExpressionAttributeNames": {
-                    **where.expression()["ExpressionAttributeNames"],
-                    **names,
-                },
-            }
+        projection = _projection(where, attributes)
         start: Item | None = None
         while True:
             response = self._query(where, index, ExclusiveStartKey=start, **projection)
@@ -184,6 +259,23 @@ class Table:
             start = response.get("LastEvaluatedKey")
             if start is None:
                 return
+
+    def stream(
+        self, where: KeyRange, index: str | None = None, attributes: Sequence[str] = ()
+    ) -> Iterator[Item]:
+        """Every item in `where`, in order, fetched lazily in pages whose Limit grows from
+        FIRST_PAGE_LIMIT: a reader that stops after a few items has read a few."""
+        limit = FIRST_PAGE_LIMIT
+        start: Item | None = None
+        while True:
+            response = self._query(
+                where, index, Limit=limit, ExclusiveStartKey=start, **_projection(where, attributes)
+            )
+            yield from response["Items"]
+            start = response.get("LastEvaluatedKey")
+            if start is None:
+                return
+            limit = min(2 * limit, MOST_PAGE_LIMIT)
 
     def query_page(
         self,
@@ -228,24 +320,40 @@ class Table:
         """One BatchWriteItem, then again for its UnprocessedItems, with backoff and jitter."""
         pending = list(requests)
 
-        def write_pending() -> list[Item]:
+        def write_pending() -> bool:
             nonlocal pending
             response = self._client.batch_write_item(RequestItems={self.name: pending})
             pending = list(response.get("UnprocessedItems", {}).get(self.name, []))
-            return pending
+            return bool(pending)
 
-        def give_up(state: RetryCallState) -> None:
-            raise StorageUnavailable(
-                f"DynamoDB left {len(pending)} writes to {self.name} unprocessed after "
-                f"{state.attempt_number} attempts"
-            )
+        _until_done(write_pending, lambda: f"{len(pending)} writes to {self.name} unprocessed")
 
-        Retrying(
-            retry=retry_if_result(bool),
-            stop=stop_after_attempt(BATCH_ATTEMPTS),
-            wait=full_jitter(multiplier=BACKOFF_BASE_SECONDS, max=BACKOFF_CAP_SECONDS),
-            retry_error_callback=give_up,
-        )(write_pending)
+    def _get_batch(self, keys: Sequence[Item]) -> list[Item]:
+        """One BatchGetItem, then again for its UnprocessedKeys, with backoff and jitter."""
+        pending: Item = {"Keys": list(keys), "ConsistentRead": True}
+        found: list[Item] = []
+
+        def get_pending() -> bool:
+            nonlocal pending
+            response = self._client.batch_get_item(RequestItems={self.name: pending})
+            found.extend(response["Responses"].get(self.name, []))
+            pending = response.get("UnprocessedKeys", {}).get(self.name) or {"Keys": []}
+            return bool(pending["Keys"])
+
+        _until_done(get_pending, lambda: f"{len(pending['Keys'])} keys of {self.name} unread")
+        return found
+
+    def _at_version(self, version: int, attribute: str) -> Item:
+        if version == 0:
+            return {
+                "ConditionExpression": "attribute_not_exists(#p)",
+                "ExpressionAttributeNames": {"#p": self.keys[0]},
+            }
+        return {
+            "ConditionExpression": "#v = :v",
+            "ExpressionAttributeNames": {"#v": attribute},
+            "ExpressionAttributeValues": {":v": number(version)},
+        }
 
     def _query(
         self, where: KeyRange, index: str | None, forward: bool = True, **options: Any
@@ -263,11 +371,40 @@ class Table:
             raise
         return response
 
-    def _conditionally(self, call: Callable[..., Any], **request: Any) -> bool:
+    def _conditionally(
+        self, call: Callable[..., Any], lost: frozenset[str] = CONDITION_ONLY, **request: Any
+    ) -> bool:
         try:
             call(**request)
         except ClientError as error:
-            if error_code(error) == CONDITION_FAILED:
+            if error_code(error) in lost:
                 return False
             raise
         return True
+
+
+def _projection(where: KeyRange, attributes: Sequence[str]) -> Item:
+    """Only `attributes` of each item (every one when none is named), each by a placeholder:
+    names such as `timestamp` are reserved words."""
+    names = {f"#a{n}": name for n, name in enumerate(attributes)}
+    if not names:
+        return {}
+    return {
+        "ProjectionExpression": ", ".join(names),
+        "ExpressionAttributeNames": {**where.expression()["ExpressionAttributeNames"], **names},
+    }
+
+
+def _until_done(step: Callable[[], bool], left: Callable[[], str]) -> None:
+    """`step()` until it returns False (nothing left), with backoff and jitter between tries;
+    StorageUnavailable saying what was `left` after BATCH_ATTEMPTS."""
+
+    def give_up(state: RetryCallState) -> None:
+        raise StorageUnavailable(f"DynamoDB left {left()} after {state.attempt_number} attempts")
+
+    Retrying(
+        retry=retry_if_result(bool),
+        stop=stop_after_attempt(BATCH_ATTEMPTS),
+        wait=full_jitter(multiplier=BACKOFF_BASE_SECONDS, max=BACKOFF_CAP_SECONDS),
+        retry_error_callback=give_up,
+    )(step)
