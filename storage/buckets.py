@@ -14,8 +14,12 @@ class Buckets:
         self._edges = edges
         self.totals = [BucketTotal() for _ in range(len(edges) - 1)]
 
+    def index(self, timestamp: str) -> int:
+        """The bucket of `timestamp`: -1 before the first, len(totals) from the last edge on."""
+        return bisect_right(self._edges, timestamp) - 1
+
     def add(self, timestamp: str, kwh: float, max_kwh: float, readings: int = 1) -> None:
-        index = bisect_right(self._edges, timestamp) - 1
+        index = self.index(timestamp)
         if 0 <= index < len(self.totals):
             total = self.totals[index]
             total.kwh += kwh

@@ -13,7 +13,7 @@ from storage.errors import StorageUnavailable
 APPLICATION_ID_INDEX = "application_id-index"
 OWNER_INDEX = "owner_id-index"
 KEY_HASH_INDEX = "key_hash-index"
-USAGE_BY_TIME_INDEX = "app_id-ts_meter-index"
+USAGE_BY_DAY_INDEX = "app_id-day_meter-index"
 UNFINISHED_INDEX = "unfinished-index"
 FAILED_DELIVERIES_INDEX = "failed_deliveries-index"
 PENDING_PURGES_INDEX = "pending-index"
@@ -116,7 +116,11 @@ class Schema:
             usage=TableDefinition(
                 settings.usage_table,
                 ("pk", "timestamp"),
-                (Index(USAGE_BY_TIME_INDEX, ("app_id", "ts_meter"), projected=("kwh",)),),
+                (
+                    Index(
+                        USAGE_BY_DAY_INDEX, ("app_id", "day_meter"), projected=("r", "n", "s", "mx")
+                    ),
+                ),
             ),
             uploads=TableDefinition(
                 settings.uploads_table,

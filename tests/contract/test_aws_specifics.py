@@ -1,18 +1,24 @@
 """What only the aws backend promises, checked on DynamoDB Local and moto through boto3."""
 
 import hashlib
+import random
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from botocore.client import BaseClient
 
+from storage.aws.day_items import writers
+from storage.aws.table import Table
+from storage.cursors import encode_cursor
 from storage.errors import DeliveryFailed, DeliverySkipped, InvalidCursor, StorageUnavailable
 from storage.ports import AlertChannel, Storage
-from storage.records import AlertMessage, Reading, ReadingQuery
+from storage.records import AlertMessage, Reading, ReadingCounts, ReadingQuery
 from tests.aws_servers import (
     AwsServers,
     OpenAws,
@@ -21,6 +27,8 @@ from tests.aws_servers import (
     resource_names,
     server_client,
 )
+from tests.contract.readings import read_all, write
+from tests.contract.test_readings import at, one_second_day
 from tests.contract.test_storage_contract import alert, application
 from tests.support import free_port
 
@@ -33,7 +41,7 @@ PINNED_TABLES: dict[str, tuple[list[str], dict[str, list[str]]]] = {
         {"application_id-index": ["application_id"], "owner_id-index": ["owner_id", "id"]},
     ),
     "api_keys_table": (["app_id", "id"], {"key_hash-index": ["key_hash"]}),
-    "usage_table": (["pk", "timestamp"], {"app_id-ts_meter-index": ["app_id", "ts_meter"]}),
+    "usage_table": (["pk", "timestamp"], {"app_id-day_meter-index": ["app_id", "day_meter"]}),
     "uploads_table": (["app_id", "upload_id"], {"unfinished-index": ["unfinished"]}),
     "alerts_table": (["app_id", "alert_id"], {"failed_deliveries-index": ["failed_deliveries"]}),
 }
@@ -50,7 +58,7 @@ def describe(dynamodb: Any, table: str) -> tuple[list[str], dict[str, list[str]]
     assert all(index["IndexStatus"] == "ACTIVE" for index in indexes)
     projections = {index["IndexName"]: index["Projection"]["ProjectionType"] for index in indexes}
     assert all(
-        kind == ("INCLUDE" if name.endswith("ts_meter-index") else "ALL")
+        kind == ("INCLUDE" if name.endswith("day_meter-index") else "ALL")
         for name, kind in projections.items()
     )
     return key_names(description["KeySchema"]), {
@@ -120,31 +128,6 @@ def test_objects_are_encrypted_with_their_sha256(
         pass
 
 
-def test_put_many_keeps_the_last_of_duplicate_keys_in_one_batch(aws_storage: Storage) -> None:
-    readings = [Reading(f"m{n % 2}", f"2025-01-01T00:00:{n % 10:02d}Z", n) for n in range(60)]
-    aws_storage.readings.put_many("app-1", readings)
-    stored = aws_storage.readings.query(ReadingQuery("app-1", limit=100)).items
-    latest = {(r.meter_id, r.timestamp): float(r.kwh) for r in readings}
-    assert len(stored) == 10
-    assert {(r.meter_id, r.timestamp): r.kwh for r in stored} == latest
-
-
-def test_a_cursor_outside_the_queried_range_is_invalid(
-    aws_storage: Storage, aws_servers: AwsServers
-) -> None:
-    if not aws_servers.dynamodb_local:
-        pytest.skip("moto does not check starting keys against the key condition")
-    hours = [f"2025-01-01T{hour:02d}:00:00Z" for hour in range(6)]
-    aws_storage.readings.put_many("app-1", [Reading("m", hour, 1.0) for hour in hours])
-    for meter_id in ("m", None):
-        first = aws_storage.readings.query(ReadingQuery("app-1", meter_id, limit=2))
-        assert first.next_cursor
-        with pytest.raises(InvalidCursor):
-            aws_storage.readings.query(
-                ReadingQuery("app-1", meter_id, hours[4], limit=2, cursor=first.next_cursor)
-            )
-
-
 def test_an_unreachable_endpoint_is_unavailable_quickly(open_aws: OpenAws) -> None:
     nowhere = f"http://127.0.0.1:{free_port()}"
     endpoints = {f"aws_endpoint_url_{service}": nowhere for service in ("dynamodb", "s3", "ses")}
@@ -209,3 +192,200 @@ def test_email_is_skipped_without_a_sender(open_aws: OpenAws) -> None:
     email = channel(open_aws(alert_from_email=None), "email")
     with pytest.raises(DeliverySkipped, match="ALERT_FROM_EMAIL is not set"):
         email.send(alert("app-1", "al_0001"), AlertMessage("s", "b"), "ops@example.com")
+
+
+# The raw items of one partition (`app_id#meter_id`) of the usage table, in key order.
+UsageItems = Callable[[str], list[dict[str, Any]]]
+
+
+@pytest.fixture
+def usage(open_aws: OpenAws, aws_servers: AwsServers) -> tuple[Storage, UsageItems]:
+    """An aws backend, and a look at its usage table's items as DynamoDB holds them."""
+    prefix = new_prefix()
+    storage = open_aws(prefix)
+    storage.lifecycle.prepare()
+    table = resource_names(prefix)["usage_table"]
+    dynamodb = server_client("dynamodb", aws_servers.dynamodb_url)
+
+    def items(partition: str) -> list[dict[str, Any]]:
+        pages = dynamodb.get_paginator("query").paginate(
+            TableName=table,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": partition}},
+            ConsistentRead=True,
+        )
+        return [item for page in pages for item in page["Items"]]
+
+    return storage, items
+
+
+def item_bytes(item: dict[str, Any]) -> int:
+    """At least DynamoDB's size of the item: names plus values (a number's text is longer than
+    the bytes DynamoDB counts for it)."""
+    return sum(len(name) + len(next(iter(value.values()))) for name, value in item.items())
+
+
+def test_a_day_of_quarter_hours_is_one_item_under_a_kilobyte(
+    usage: tuple[Storage, UsageItems],
+) -> None:
+    storage, items = usage
+    values = random.Random(7)
+    rows = [Reading("meter-0001", at(n * 900), round(values.uniform(0, 1), 3)) for n in range(96)]
+    assert write(storage, "app-1", rows) == ReadingCounts(new=96)
+    (item,) = items("app-1#meter-0001")
+    assert set(item) == {"pk", "timestamp", "app_id", "day_meter", "r", "n", "s", "mx", "v"}
+    assert item["timestamp"] == {"S": "2024-03-01T00:00:00Z"}
+    assert item["day_meter"] == {"S": "2024-03-01T00:00:00Z#meter-0001"}
+    assert (item["n"], item["v"]) == ({"N": "96"}, {"N": "1"})
+    assert float(item["mx"]["N"]) == max(r.kwh for r in rows)
+    assert item_bytes(item) < 1024
+    assert len(item["r"]["B"]) < 3 * 96 + 100
+    # A second write of other values is a new version of the same item.
+    write(storage, "app-1", [Reading("meter-0001", at(0), 5.0)], version=2)
+    (item,) = items("app-1#meter-0001")
+    assert (item["v"], writers(item["r"]["B"])) == ({"N": "2"}, [1, 2])
+
+
+def test_a_day_too_big_for_one_item_is_split_into_hour_parts(
+    usage: tuple[Storage, UsageItems],
+) -> None:
+    storage, items = usage
+    rows = one_second_day()
+    write(storage, "app-1", rows)
+    day, *parts = items("app-1#m")
+    assert day == {
+        "pk": {"S": "app-1#m"},
+        "timestamp": {"S": "2024-03-01T00:00:00Z"},
+        "app_id": {"S": "app-1"},
+        "day_meter": {"S": "2024-03-01T00:00:00Z#m"},
+        "parts": {"N": "1"},
+        "v": {"N": "1"},
+    }
+    hours = [f"2024-03-01T00:00:00Z#{hour:02d}" for hour in range(24)]
+    assert [part["timestamp"]["S"] for part in parts] == hours
+    assert {part["n"]["N"] for part in parts} == {"3600"}
+    assert all(part["day_meter"] == day["day_meter"] for part in parts)
+    assert max(len(part["r"]["B"]) for part in parts) < 100_000
+    # Once split, a day stays split: a later write changes only the parts it touches.
+    assert write(storage, "app-1", [Reading("m", at(5 * 3600 + 7), 0.5)], version=2) == (
+        ReadingCounts(replaced=1)
+    )
+    after, *later = items("app-1#m")
+    assert after == day
+    assert [part["timestamp"]["S"] for part in later if part not in parts] == [hours[5]]
+    assert later[5]["v"] == {"N": "2"}
+    assert read_all(storage, ReadingQuery("app-1", "m", at(5 * 3600 + 7), at(5 * 3600 + 7))) == [
+        Reading("m", at(5 * 3600 + 7), 0.5)
+    ]
+    storage.readings.delete_app("app-1")
+    assert items("app-1#m") == []
+
+
+def test_writers_racing_on_a_day_as_it_splits_lose_nothing(
+    usage: tuple[Storage, UsageItems], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage, items = usage
+    # Every few thousand readings each writer merges into the one growing day, which splits
+    # part way through, while the other writer does the same.
+    monkeypatch.setattr("storage.aws.readings.HOLD_READINGS", 3_000)
+    rows = {
+        version: [Reading("m", r.timestamp, r.kwh) for r in one_second_day(seed=version)[:21_600]]
+        for version in (1, 2)
+    }
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def run(version: int) -> None:
+        try:
+            writer = storage.readings.writer("app-1", version)
+            start.wait()
+            for piece in range(0, len(rows[version]), 1_000):
+                writer.add(rows[version][piece : piece + 1_000])
+            writer.finish()
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(version,)) for version in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert read_all(storage, ReadingQuery("app-1", "m", limit=10_000)) == rows[2]
+    day, *parts = items("app-1#m")
+    assert "parts" in day
+    assert len(parts) == 6
+
+
+@pytest.mark.parametrize("size", [96, 86_400], ids=["one-item", "split"])
+def test_a_writer_whose_read_went_stale_merges_again(
+    usage: tuple[Storage, UsageItems], monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    storage, items = usage
+    rows = one_second_day()[:: 86_400 // size]
+    newer = Reading("m", rows[5].timestamp, 9.0)
+    read_many = Table.get_many
+    interrupted: list[bool] = []
+
+    def then_another_writes(table: Table, keys: Any, pool: Any = None) -> list[dict[str, Any]]:
+        found = read_many(table, keys, pool)
+        if not interrupted:  # once, between the first writer's read and its write
+            interrupted.append(True)
+            assert write(storage, "app-1", [newer], version=2) == ReadingCounts(new=1)
+        return found
+
+    monkeypatch.setattr(Table, "get_many", then_another_writes)
+    assert write(storage, "app-1", rows) == ReadingCounts(new=size - 1, unchanged=1)
+    assert read_all(storage, ReadingQuery("app-1", "m", limit=100_000)) == [
+        *rows[:5],
+        newer,
+        *rows[6:],
+    ]
+    assert ("parts" in items("app-1#m")[0]) == (size > 96)
+
+
+def test_a_day_that_keeps_changing_is_unavailable(
+    aws_storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.aws.table.BACKOFF_CAP_SECONDS", 0.001)
+    monkeypatch.setattr(Table, "put_at_version", lambda *_: False)
+    with pytest.raises(StorageUnavailable, match="kept changing through 10 attempts"):
+        write(aws_storage, "app-1", [Reading("m", at(0), 1.0)])
+
+
+def test_a_short_page_reads_few_items(
+    aws_storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hours = [at(hour * 3600) for hour in range(365 * 24)]
+    write(aws_storage, "app-1", [Reading(meter, h, 1.0) for meter in ("a", "b") for h in hours])
+    read: list[int] = []
+    call = BaseClient._make_api_call
+
+    def counting(client: BaseClient, operation: str, request: dict[str, Any]) -> Any:
+        response = call(client, operation, request)
+        if operation == "Query":
+            read.append(len(response["Items"]))
+        return response
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counting)
+    for meter_id in ("a", None):
+        read.clear()
+        page = aws_storage.readings.query(ReadingQuery("app-1", meter_id, hours[100], limit=100))
+        assert len(page.items) == 100
+        assert sum(read) <= 20, meter_id
+
+
+def test_a_cursor_must_name_a_stored_timestamp(aws_storage: Storage) -> None:
+    write(aws_storage, "app-1", [Reading("m", at(hour * 3600), 1.0) for hour in range(6)])
+    for position in (["2024-03-01", "m"], ["", "m"], ["2024-03-01T00:00:00Z#05", "m"]):
+        for meter_id in ("m", None):
+            with pytest.raises(InvalidCursor):
+                aws_storage.readings.query(
+                    ReadingQuery("app-1", meter_id, limit=2, cursor=encode_cursor(position))
+                )
+
+
+def test_the_writers_line_is_read_without_the_rest() -> None:
+    versions = list(range(1_000, 1_300))
+    lines = [",".join(map(str, versions)), "0", "1.0", "0"]
+    assert writers(zlib.compress("\n".join(lines).encode())) == versions

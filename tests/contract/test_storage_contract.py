@@ -21,6 +21,7 @@ from storage.records import (
     Upload,
     User,
 )
+from tests.contract.readings import write
 
 NOW = "2025-01-01T00:00:00Z"
 
@@ -173,7 +174,8 @@ def test_bad_cursor_is_refused(storage: Storage) -> None:
 
 
 def test_readings_upsert_and_query(storage: Storage) -> None:
-    storage.readings.put_many(
+    write(
+        storage,
         "app-1",
         [
             Reading("m2", "2025-01-01T01:00:00Z", 2.0),
@@ -182,8 +184,8 @@ def test_readings_upsert_and_query(storage: Storage) -> None:
             Reading("m1", "2025-01-01T02:00:00Z", 3.0),
         ],
     )
-    storage.readings.put_many("app-2", [Reading("m1", "2025-01-01T00:00:00Z", 9.0)])
-    storage.readings.put_many("app-1", [Reading("m1", "2025-01-01T01:00:00Z", 1.5)])
+    write(storage, "app-2", [Reading("m1", "2025-01-01T00:00:00Z", 9.0)])
+    write(storage, "app-1", [Reading("m1", "2025-01-01T01:00:00Z", 1.5)])
     everything = storage.readings.query(ReadingQuery("app-1", limit=100))
     assert everything.items == [
         Reading("m1", "2025-01-01T00:00:00Z", 0.5),
@@ -203,7 +205,7 @@ def test_readings_paginate_across_meters(storage: Storage) -> None:
         for meter in range(3)
         for hour in range(10)
     ]
-    storage.readings.put_many("app-1", readings)
+    write(storage, "app-1", readings)
     for meter_id, expected in ((None, 30), ("m1", 10)):
         seen: list[Reading] = []
         cursor = None
@@ -222,7 +224,7 @@ def test_readings_large_batch(storage: Storage) -> None:
         Reading(f"m{n % 7}", f"2025-01-01T00:{n // 7 % 60:02d}:{n % 60:02d}Z", n)
         for n in range(2500)
     ]
-    storage.readings.put_many("app-big", readings)
+    write(storage, "app-big", readings)
     unique = {(r.meter_id, r.timestamp) for r in readings}
     page = storage.readings.query(ReadingQuery("app-big", limit=1000))
     total = len(page.items)
@@ -282,7 +284,8 @@ def test_an_applications_records_and_readings_are_deleted_and_nobody_elses(
     for app_id in ("app-1", "app-2"):
         storage.uploads.put(upload(app_id, "up_0001"))
         storage.alerts.add(alert(app_id, "al_0001"))
-        storage.readings.put_many(
+        write(
+            storage,
             app_id,
             [Reading(f"m{n % 3}", f"2025-01-01T0{n // 60}:{n % 60:02d}:00Z", n) for n in range(90)],
         )
@@ -320,7 +323,8 @@ def test_alert_channels_name_their_targets(storage: Storage) -> None:
 
 
 def test_totals_per_bucket_for_one_meter_or_all(storage: Storage) -> None:
-    storage.readings.put_many(
+    write(
+        storage,
         "app-1",
         [
             Reading("a", "2025-01-01T00:00:00Z", 1.0),
@@ -331,7 +335,7 @@ def test_totals_per_bucket_for_one_meter_or_all(storage: Storage) -> None:
             Reading("a", "2024-12-31T23:59:59Z", 9.0),  # before the start
         ],
     )
-    storage.readings.put_many("app-2", [Reading("a", "2025-01-01T00:00:00Z", 50.0)])
+    write(storage, "app-2", [Reading("a", "2025-01-01T00:00:00Z", 50.0)])
     edges = [f"2025-01-01T0{hour}:00:00Z" for hour in range(4)]
     every = storage.readings.totals("app-1", None, edges)
     assert [(t.kwh, t.max_kwh, t.readings) for t in every] == [
@@ -345,8 +349,10 @@ def test_totals_per_bucket_for_one_meter_or_all(storage: Storage) -> None:
 
 
 def test_totals_with_edges_inside_hours(storage: Storage) -> None:
-    storage.readings.put_many(
-        "app-1", [Reading("a", f"2025-01-01T05:{minute:02d}:00Z", 1.0) for minute in range(60)]
+    write(
+        storage,
+        "app-1",
+        [Reading("a", f"2025-01-01T05:{minute:02d}:00Z", 1.0) for minute in range(60)],
     )
     halves = ["2025-01-01T05:00:00Z", "2025-01-01T05:30:00Z", "2025-01-01T06:00:00Z"]
     assert [t.readings for t in storage.readings.totals("app-1", None, halves)] == [30, 30]
