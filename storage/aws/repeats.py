@@ -8,9 +8,10 @@ import zlib
 
 from storage.aws.table import Item, KeyRange, Table
 from storage.errors import StorageUnavailable
-from storage.records import IdempotencyRecord
+from storage.records import IdempotencyRecord, RecentFile
 
 EXPIRES_AT = "expires_at"
+UPLOAD_ID = "upload_id"
 CLAIMED_UNTIL = "claimed_until"
 ANSWERED = "answered"  # present once the first request's answer is kept
 # A claim meets an item that is gone or no longer live by the time it is read: claim again.
@@ -69,21 +70,50 @@ class DynamoRecentFiles:
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def remember(self, app_id: str, digest: str, upload_id: str, expires_at: int) -> None:
-        self._table.put(
-            {
-                **self._table.key(app_id, digest),
-                "upload_id": {"S": upload_id},
-                EXPIRES_AT: {"N": str(expires_at)},
-            }
-        )
+    def claim(
+        self, app_id: str, digest: str, held: RecentFile, now: int, replacing: str | None = None
+    ) -> RecentFile | None:
+        # Free, expired, or held by the upload this claim replaces.
+        condition = "attribute_not_exists(#k) OR #e <= :now"
+        names = {"#k": self._table.keys[0], "#e": EXPIRES_AT}
+        values: Item = {":now": {"N": str(now)}}
+        if replacing is not None:
+            condition += " OR #u = :r"
+            names["#u"] = UPLOAD_ID
+            values[":r"] = {"S": replacing}
+        for _ in range(CLAIM_ATTEMPTS):
+            if self._table.put_if(self._item(app_id, digest, held), condition, names, values):
+                return None
+            holder = _recent_file(self._table.get(app_id, digest))
+            if holder is not None and holder.expires_at > now and holder.upload_id != replacing:
+                return holder
+        raise StorageUnavailable("a recent file's record kept changing while it was claimed")
 
-    def find(self, app_id: str, digest: str, now: int) -> str | None:
-        item = self._table.get(app_id, digest)
-        if item is None or int(item[EXPIRES_AT]["N"]) <= now:
-            return None
-        upload_id: str = item["upload_id"]["S"]
-        return upload_id
+    def remember(self, app_id: str, digest: str, held: RecentFile) -> None:
+        self._table.put_if(self._item(app_id, digest, held), *_held_by(held.upload_id))
+
+    def release(self, app_id: str, digest: str, upload_id: str) -> None:
+        self._table.delete_if((app_id, digest), *_held_by(upload_id))
 
     def delete_app(self, app_id: str) -> None:
         self._table.delete_matching(KeyRange(self._table.keys[0], app_id))
+
+    def _item(self, app_id: str, digest: str, held: RecentFile) -> Item:
+        # Compressed: the spans of a file of 1,000 meters, and an item holds 400 KB.
+        return {
+            **self._table.key(app_id, digest),
+            UPLOAD_ID: {"S": held.upload_id},
+            EXPIRES_AT: {"N": str(held.expires_at)},
+            "doc": {"B": zlib.compress(held.model_dump_json().encode())},
+        }
+
+
+def _held_by(upload_id: str) -> tuple[str, Item, Item]:
+    """The condition, names and values of a write only while `upload_id` holds the record."""
+    return "#u = :u", {"#u": UPLOAD_ID}, {":u": {"S": upload_id}}
+
+
+def _recent_file(item: Item | None) -> RecentFile | None:
+    if item is None:
+        return None
+    return RecentFile.model_validate_json(zlib.decompress(item["doc"]["B"]))

@@ -17,6 +17,7 @@ from storage.records import (
     MeterSpan,
     Reading,
     ReadingQuery,
+    RecentFile,
     RecordedAnswer,
     Upload,
     User,
@@ -429,20 +430,63 @@ def test_a_released_stale_or_expired_claim_lets_the_next_request_run(storage: St
     assert keys.claim(claim("expired", "b", 87_400), 87_400) is None
 
 
+def held(upload_id: str, expires_at: int, spans: list[MeterSpan] | None = None) -> RecentFile:
+    return RecentFile(upload_id=upload_id, expires_at=expires_at, spans=spans)
+
+
 def test_idempotency_keys_and_recent_files_go_with_their_application(storage: Storage) -> None:
     storage.idempotency_keys.claim(claim("k", "a", 1_000), 1_000)
-    storage.recent_files.remember("app-1", "digest", "up_1", expires_at=2_000)
+    storage.recent_files.claim("app-1", "digest", held("up_1", 2_000), 1_000)
+    storage.recent_files.claim("app-2", "digest", held("up_2", 2_000), 1_000)
     storage.idempotency_keys.delete_app("app-1")
     storage.recent_files.delete_app("app-1")
     assert storage.idempotency_keys.claim(claim("k", "b", 1_000), 1_000) is None
-    assert storage.recent_files.find("app-1", "digest", 1_000) is None
+    assert storage.recent_files.claim("app-1", "digest", held("up_3", 2_000), 1_000) is None
+    assert storage.recent_files.claim("app-2", "digest", held("up_4", 2_000), 1_000) == held(
+        "up_2", 2_000
+    )
 
 
-def test_recent_files_are_found_until_they_expire(storage: Storage) -> None:
+def test_a_recent_file_is_claimed_once_until_it_expires(storage: Storage) -> None:
     files = storage.recent_files
-    assert files.find("app-1", "digest", 1_000) is None
-    files.remember("app-1", "digest", "up_1", expires_at=2_000)
-    files.remember("app-1", "digest", "up_2", expires_at=2_500)
-    assert files.find("app-1", "digest", 1_999) == "up_2"
-    assert files.find("app-1", "digest", 2_500) is None
-    assert files.find("app-2", "digest", 1_000) is None
+    assert files.claim("app-1", "digest", held("up_1", 2_000), 1_000) is None
+    assert files.claim("app-1", "digest", held("up_2", 2_500), 1_999) == held("up_1", 2_000)
+    assert files.claim("app-1", "digest", held("up_1", 2_000), 1_000) == held("up_1", 2_000)
+    assert files.claim("app-2", "digest", held("up_3", 2_000), 1_000) is None
+    assert files.claim("app-1", "other", held("up_4", 2_000), 1_000) is None
+    # Expired (expires_at <= now): anyone may take it.
+    assert files.claim("app-1", "digest", held("up_2", 3_000), 2_000) is None
+    assert files.claim("app-1", "digest", held("up_5", 3_000), 2_999) == held("up_2", 3_000)
+
+
+def test_a_claim_may_replace_the_upload_it_names(storage: Storage) -> None:
+    files = storage.recent_files
+    assert files.claim("app-1", "digest", held("up_1", 2_000), 1_000) is None
+    assert files.claim("app-1", "digest", held("up_2", 2_500), 1_100, replacing="up_9") == held(
+        "up_1", 2_000
+    )
+    assert files.claim("app-1", "digest", held("up_2", 2_500), 1_100, replacing="up_1") is None
+    # The record is up_2's now: replacing up_1 again no longer takes it.
+    assert files.claim("app-1", "digest", held("up_3", 2_500), 1_200, replacing="up_1") == held(
+        "up_2", 2_500
+    )
+
+
+def test_a_recent_file_is_remembered_and_released_only_by_its_holder(storage: Storage) -> None:
+    files = storage.recent_files
+    spans = [
+        MeterSpan(meter_id=f"meter-{n:04d}", first_timestamp=NOW, last_timestamp=NOW)
+        for n in range(1_000)
+    ]
+    assert files.claim("app-1", "digest", held("up_1", 2_000), 1_000) is None
+    files.remember("app-1", "digest", held("up_2", 9_000, spans))  # not the holder: no write
+    assert files.claim("app-1", "digest", held("up_3", 2_000), 1_000) == held("up_1", 2_000)
+    files.remember("app-1", "digest", held("up_1", 9_000, spans))
+    assert files.claim("app-1", "digest", held("up_3", 9_000), 2_000) == held("up_1", 9_000, spans)
+    files.remember("app-1", "missing", held("up_1", 9_000, spans))  # no record: none is made
+    assert files.claim("app-1", "missing", held("up_3", 9_000), 2_000) is None
+    files.release("app-1", "digest", "up_3")  # not the holder: kept
+    assert files.claim("app-1", "digest", held("up_4", 9_000), 2_000) == held("up_1", 9_000, spans)
+    files.release("app-1", "digest", "up_1")
+    files.release("app-1", "never", "up_1")
+    assert files.claim("app-1", "digest", held("up_4", 9_000), 2_000) is None
