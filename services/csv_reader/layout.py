@@ -33,6 +33,7 @@ class Quantity:
     decimal: Decimal = "."
     # Neither its name nor its unit says energy or register: the whole file's values decide.
     kind_open: bool = False
+    unit_named: bool = True  # False: no unit anywhere, read as kWh
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Layout:
     # Quantities that the whole file's evidence may still drop (a value column beside another
     # one of its channel): they are chosen once their kinds are settled.
     candidates: tuple[Quantity, ...] = ()
+    # Meters some of whose rows give a gas volume: their energy rows are gas too.
+    gas_meters: frozenset[str] = frozenset()
 
     @property
     def day_first(self) -> bool:

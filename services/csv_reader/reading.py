@@ -8,7 +8,7 @@ from datetime import timedelta, tzinfo
 from itertools import chain, islice
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
-from services.csv_reader.errors import Rejected, RowError, UnreadableFile
+from services.csv_reader.errors import NotRead, Rejected, RowError, UnreadableFile
 from services.csv_reader.evidence.gather import answers, gather, questions_for
 from services.csv_reader.evidence.questions import DateOrderQuestion, StepQuestion
 from services.csv_reader.evidence.settle import settled
@@ -19,7 +19,7 @@ from services.csv_reader.report import LayoutReport, partial, report_of
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder
 from services.csv_reader.series.fast_path import fast_path_for
-from services.csv_reader.series.points import RowReader, moment_of
+from services.csv_reader.series.points import Point, RowReader, moment_of
 from services.csv_reader.series.readings import Reading
 from services.csv_reader.series.series import Series
 from services.csv_reader.table import blocks, footer
@@ -173,11 +173,13 @@ class TableFile:
     size: int
     _footer: list[int] = field(default_factory=list)
     _leading: list[int] = field(default_factory=list)
+    _not_read: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def report(self) -> LayoutReport:
         said = [footer.leading_notice(self._leading)] if self._leading else []
         said += [footer.notice(self._footer)] if self._footer else []
+        said += [_not_read_notice(what, lines) for what, lines in self._not_read.items()]
         return report_of(self.layout, tuple(said))
 
     def __iter__(self) -> Iterator[Batch]:
@@ -187,7 +189,9 @@ class TableFile:
             if len(head) < self.layout.first_row:
                 return
             rows = rows_of(lines, self.layout.delimiter)
-            yield from _Rows(self.layout, rows, self.size, self._footer, self._leading).batches()
+            yield from _Rows(
+                self.layout, rows, self.size, self._footer, self._leading, self._not_read
+            ).batches()
         finally:
             _detach(lines)
 
@@ -199,6 +203,7 @@ class _Rows:
     size: int
     footer: list[int]  # lines found to be the footer, once the file has ended
     leading: list[int]  # rows without a time above the first reading (a summary, a title)
+    not_read: dict[str, list[int]]  # lines of what is not read (water, a gas volume), by what
     pushed_back: list[list[str]] = field(default_factory=list)
     data_seen: bool = False
     before: list[RowError] = field(default_factory=list)  # such rows above the first reading
@@ -274,11 +279,14 @@ class _Rows:
         self._last_row = row
         problems: list[str] = []
         try:
-            for point in self.reader.points(row, problems):
-                self.series.add(point)
+            points = self.reader.points(row, problems)
+            self._add(points, problems)
         except Rejected as rejection:
             self._rejected(row, RowError(_first_line(row, self._line()), str(rejection)), errors)
             self._held_at = len(readings)
+            return
+        except NotRead as what:
+            self.not_read.setdefault(str(what), []).append(_first_line(row, self._line()))
             return
         if self.held:
             self._release(errors)
@@ -286,6 +294,22 @@ class _Rows:
             line = _first_line(row, self._line())
             errors.extend(RowError(line, problem) for problem in problems)
         self.data_seen = True
+
+    def _add(self, points: list[Point], problems: list[str]) -> None:
+        """A point the series refuses costs that reading only; a row none of whose points
+        it takes is rejected whole."""
+        refused: list[str] = []
+        taken = 0
+        for point in points:
+            try:
+                self.series.add(point)
+                taken += 1
+            except Rejected as rejection:
+                if str(rejection) not in refused:
+                    refused.append(str(rejection))
+        if refused and not taken and not problems:
+            raise Rejected(refused[0] if len(refused) == 1 else " ".join(refused))
+        problems.extend(refused)
 
     def _rejected(self, row: list[str], error: RowError, errors: list[RowError]) -> None:
         """A row with no reading: a row of words, a summary above the data, a possible
@@ -323,6 +347,11 @@ class _Rows:
 
     def _line(self) -> int:
         return self.layout.first_row + self.rows.line_num
+
+
+def _not_read_notice(what: str, lines: list[int]) -> str:
+    rows = f"{len(lines)} rows hold" if len(lines) > 1 else "1 row holds"
+    return f"{rows} {what}, which is not read (the first on line {lines[0]})."
 
 
 def _has_time(layout: Layout, row: list[str]) -> bool:

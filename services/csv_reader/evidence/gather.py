@@ -8,6 +8,7 @@ from datetime import timedelta
 from services.csv_reader.evidence.questions import (
     DateOrderQuestion,
     DecimalMark,
+    GasMeters,
     HasNumbers,
     NumberedIntervals,
     Question,
@@ -34,6 +35,7 @@ class Evidence:
     step: timedelta | None = None
     first_number: int = 1
     early_by: timedelta | None = None  # stamps fall this long before their intervals' ends
+    gas_meters: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -45,9 +47,12 @@ class Questions:
     step: StepQuestion | None = None
     numbered: NumberedIntervals | None = None
     timing: StampTiming | None = None
+    gas: GasMeters | None = None
 
     def all(self) -> list[Question]:
-        singles = (self.registers, self.date_order, self.step, self.numbered, self.timing)
+        singles = (
+            self.registers, self.date_order, self.step, self.numbered, self.timing, self.gas
+        )  # fmt: skip
         return [
             *self.decimals.values(),
             *self.has_numbers.values(),
@@ -68,6 +73,9 @@ def questions_for(layout: Layout, step_needed: bool) -> Questions:
     for quantity in layout.candidates:
         asked.decimals[quantity.column] = DecimalMark((quantity.column,), default)
         asked.has_numbers[quantity.column] = HasNumbers(quantity.column)
+    unit_columns = {q.unit_column for q in layout.candidates if q.unit_column is not None}
+    if len(unit_columns) == 1:
+        asked.gas = GasMeters(unit_columns.pop(), layout.meter_column)
     open_kinds = tuple(q.column for q in layout.candidates if q.kind_open)
     if open_kinds:
         asked.registers = RegisterQuestion(open_kinds, series)
@@ -114,4 +122,6 @@ def answers(asked: Questions) -> Evidence:
         found.step, found.first_number = asked.numbered.answer()
     if asked.timing is not None:
         found.early_by = asked.timing.answer()
+    if asked.gas is not None:
+        found.gas_meters = frozenset(asked.gas.meters)
     return found

@@ -7,11 +7,13 @@ import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from services.csv_reader.columns import units
 from services.csv_reader.errors import Rejected
 from services.csv_reader.layout import Layout
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder, Decimal, Missing
-from services.csv_reader.series.points import moment_of
+from services.csv_reader.series.points import guarded_id, moment_of
+from services.csv_reader.series.series import RESET_SHARE
 
 # A step that holds this share of at least this many intervals is the file's, whatever follows:
 # for the report, and (stricter) where values depend on it (power, interval ends).
@@ -130,22 +132,48 @@ class DateOrderQuestion(Question):
 
 
 class _Register:
-    """What one column's values showed so far."""
+    """What one column's values showed so far, in the file's order (newest first files fall)."""
 
     def __init__(self) -> None:
         self.last: dict[object, float] = {}
         self.count: Counter[object] = Counter()
-        self.up = self.down = False
+        self.ups = self.downs = 0  # moves other than restarts
+        self.restarts_up = self.restarts_down = 0  # to near zero, as the file runs or backwards
         self.smallest = float("inf")
         self.largest_step = 0.0
-        self.ruled_out = False
+
+    def see(self, before: float, value: float) -> None:
+        if value > before:
+            if value > 0 and 0 <= before <= RESET_SHARE * value:
+                self.restarts_down += 1
+            else:
+                self.ups += 1
+        elif before > 0 and 0 <= value <= RESET_SHARE * before:
+            self.restarts_up += 1
+        else:
+            self.downs += 1
+        self.largest_step = max(self.largest_step, abs(value - before))
+
+    @property
+    def ruled_out(self) -> bool:
+        return bool(self.ups and self.downs)
+
+    def moves(self) -> tuple[int, int]:
+        """Its steady moves and its restarts, in the direction it runs."""
+        if self.downs:
+            return self.downs + self.restarts_up, self.restarts_down
+        return self.ups + self.restarts_down, self.restarts_up
+
+
+# Steps that only ever rise, this many, are a register whatever their size: interval energy
+# never rises so steadily over a whole file (a young meter, a register starting at 0).
+STEADY_RISES = 6
 
 
 class RegisterQuestion(Question):
     """Whether value columns whose names say nothing are registers: per series, a register's
-    values move only one way, in steps small beside them. A step back, or a step large beside
-    the values, settles that a column is not one. One question for all such columns, asked
-    once a row."""
+    values only rise (but for restarts near zero). A fall settles that a column is not one.
+    One question for all such columns, asked once a row."""
 
     def __init__(self, columns: tuple[int, ...], series_columns: tuple[int, ...]) -> None:
         self.columns = columns
@@ -171,33 +199,47 @@ class RegisterQuestion(Question):
         seen.smallest = min(seen.smallest, abs(value))
         before = seen.last.get(key)
         seen.last[key] = value
-        if before is None:
+        if before is None or value == before:
             return
-        step = value - before
-        if step > 0:
-            seen.up = True
-        elif step < 0:
-            seen.down = True
-        seen.largest_step = max(seen.largest_step, abs(step))
-        if (seen.up and seen.down) or seen.largest_step * 10 >= seen.smallest > 0:
-            seen.ruled_out = True
+        seen.see(before, value)
+        if seen.ruled_out:
             del self._open[column]
             self.settled = not self._open
 
     def answer(self) -> dict[int, str]:
-        """Per column: `register`, `energy`, or `still` for one that never moved (a register
-        only beside another register)."""
+        """Per column: `register`; `rising` or `still` for one that only rose a little or
+        never moved (a register only beside another register); or `energy`."""
         return {column: _verdict(seen) for column, seen in self._judged.items()}
 
 
 def _verdict(seen: _Register) -> str:
-    if seen.ruled_out or not seen.count:
+    readings = max(seen.count.values(), default=0)
+    if seen.ruled_out or not readings:
         return "energy"
-    if seen.largest_step == 0:
-        return "still" if seen.smallest > 0 and max(seen.count.values()) >= 2 else "energy"
-    if seen.smallest <= 0 or max(seen.count.values()) < 3:
-        return "energy"
-    return "register"
+    steady, restarts = seen.moves()
+    if not steady:
+        return "still" if seen.smallest > 0 and readings >= 2 and not restarts else "energy"
+    if restarts:
+        return "register" if steady >= max(STEADY_RISES, 3 * restarts) else "energy"
+    small_steps = seen.largest_step * 10 < seen.smallest and readings >= 3
+    return "register" if steady >= STEADY_RISES or small_steps else "rising"
+
+
+class GasMeters(Question):
+    """The meters whose rows give a volume in the unit column (`m³`): gas meters, whose rows
+    in kWh are gas too (Fluvius, Liander). Asked of every row: one row tells."""
+
+    def __init__(self, unit_column: int, meter_column: int | None) -> None:
+        self._unit = unit_column
+        self._meter = meter_column
+        self.meters: set[str] = set()
+
+    def observe(self, row: list[str]) -> None:
+        if self._unit < len(row) and units.is_volume(row[self._unit]):
+            meter = self._meter
+            self.meters.add(
+                guarded_id(row[meter]) if meter is not None and meter < len(row) else ""
+            )
 
 
 class StepQuestion(Question):

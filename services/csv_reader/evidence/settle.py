@@ -4,6 +4,7 @@ from values rather than read from names."""
 
 from dataclasses import replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from services.csv_reader.columns import quantities, vocabulary
 from services.csv_reader.evidence.gather import Evidence
@@ -35,9 +36,22 @@ def settled(layout: Layout, evidence: Evidence, upload_zone: str | None) -> Layo
         if evidence.early_by is not None:
             time = replace(time, early_by=evidence.early_by, at_end=True)
             notices.append(_ends_notice(evidence.early_by))
-    return replace(layout, date_order=order, quantities=tuple(kinds), time=time, step=step).noticed(
-        *notices
+    settled = replace(
+        layout,
+        date_order=order,
+        quantities=tuple(kinds),
+        time=time,
+        step=step,
+        gas_meters=evidence.gas_meters,
     )
+    return settled.noticed(*notices, *_gas_notice(evidence.gas_meters))
+
+
+def _gas_notice(meters: frozenset[str]) -> list[str]:
+    if not meters:
+        return []
+    which = "the file's meter" if meters == {""} else ", ".join(sorted(m for m in meters if m))
+    return [f"Rows in m³ show that {which} measures gas: its rows in kWh are read as gas (`:gas`)."]
 
 
 def _ends_notice(early_by: timedelta) -> str:
@@ -68,7 +82,8 @@ def _date_order(
     if not evidence.ambiguous_dates:
         return None, []
     european = vocabulary.any_says(layout.header, vocabulary.EUROPEAN_WORDS)
-    zone = upload_zone
+    named = layout.zone if layout.zone_source == "file" else None
+    zone = named.key if isinstance(named, ZoneInfo) else upload_zone
     order = cells.habitual_order(layout.delimiter == ";", european, zone)
     why = (
         "as `;` files and European exports write them"
