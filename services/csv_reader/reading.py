@@ -25,7 +25,7 @@ from services.csv_reader.series.series import Series
 from services.csv_reader.table import blocks, footer
 from services.csv_reader.table.head import Head, read_head
 from services.csv_reader.table.header import find_layout
-from services.csv_reader.text.dialect import rows_of
+from services.csv_reader.text.dialect import cells_of, rows_of
 from services.csv_reader.text.encoding import Encoding, examine
 from services.csv_reader.text.lines import MAX_LINE_BYTES, collapsed, open_text
 
@@ -106,12 +106,23 @@ def _with_evidence(
     provisional = replace(layout, date_order=_first_order(layout, head))
     rows = _readable(rows_of(chain(head.lines[layout.first_row :], rest), layout.delimiter))
     needs_step = _needs_step(layout)
-    asked = questions_for(provisional, needs_step)
+    asked = questions_for(provisional, needs_step, _aware(provisional, head))
     zone = str(head.zone) if head.zone else None
     final = settled(provisional, answers(gather(rows, asked, provisional)), zone)
     if needs_step and final.date_order != provisional.date_order:
         final = replace(final, step=_step_again(final, again()))
     return final
+
+
+def _aware(layout: Layout, head: Head) -> bool:
+    """Whether the first data row's stamp carries its offset (or Z)."""
+    first = next((line for line in head.lines[layout.first_row :] if line.strip()), "")
+    if not isinstance(layout.time, Times) or not first:
+        return False
+    try:
+        return moment_of(layout, cells_of(first, layout.delimiter))[0].tzinfo is not None
+    except (Rejected, ValueError, cells.Missing, IndexError, OverflowError):
+        return False
 
 
 def _readable(rows: "CsvRows") -> Iterator[list[str]]:
@@ -213,7 +224,7 @@ class _Rows:
 
     def __post_init__(self) -> None:
         self.reader = RowReader(self.layout)
-        self.series = Series(self.layout.zone, self.layout.step)
+        self.series = Series(self.layout.zone, self.layout.step, self.layout.newest_first)
         self.fast = fast_path_for(self.layout)
         self.is_footer = footer.judge(self.layout)
 

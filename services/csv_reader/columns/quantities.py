@@ -18,12 +18,8 @@ def settled(found: list[Quantity], judged: dict[int, Judged]) -> list[Quantity]:
 
     A column that never moved, or rose too few times to tell, is a register beside another
     register of the file (the night tariff by day, export at night, a young export register
-    beside the import one), or beside each other (one column still while another only rises
-    is no interval energy), else interval energy."""
-    verdicts = {judged.get(q.column) for q in found if q.kind_open}
-    moving = {"still", "rising"} <= verdicts or any(
-        q.kind == "register" or judged.get(q.column) == "register" for q in found
-    )
+    beside the import one), else interval energy."""
+    moving = any(q.kind == "register" or judged.get(q.column) == "register" for q in found)
     kinds: list[Quantity] = []
     for quantity in found:
         verdict = judged.get(quantity.column)

@@ -12,6 +12,14 @@ from services.csv_reader.layout import Layout, Quantity, Times, Wide
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder
 
+SPAN_ENDS = (
+    "The stamps run from one interval after midnight to a midnight: each is read as the end "
+    "of its interval."
+)
+LATE_STARTS = (
+    "Every stamp falls a second after a full interval (`…:00:01`): each is read as the start "
+    "of its interval."
+)
 ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
 
 
@@ -21,6 +29,12 @@ def settled(layout: Layout, evidence: Evidence, upload_zone: str | None) -> Layo
     order, notices = _date_order(layout, evidence, upload_zone)
     found = _with_marks(layout.candidates, evidence)
     found = _with_numbers(found, evidence)
+    found, flipped = _positive(found, evidence.negative)
+    notices += [
+        f"The column {layout.name_of(q.column)!r} writes its {q.channel} as negative numbers; "
+        "they are read as positive."
+        for q in flipped
+    ]
     kinds = quantities.settled(found, evidence.registers)  # type: ignore[arg-type]
     notices += [
         f"The column {layout.name_of(q.column)!r} was read as a register (a meter reading "
@@ -36,6 +50,14 @@ def settled(layout: Layout, evidence: Evidence, upload_zone: str | None) -> Layo
         if evidence.early_by is not None:
             time = replace(time, early_by=evidence.early_by, at_end=True)
             notices.append(_ends_notice(evidence.early_by))
+        elif evidence.span is not None and evidence.span.ends(
+            replace(layout, date_order=order), step
+        ):
+            time = replace(time, at_end=True)
+            notices.append(SPAN_ENDS)
+        elif evidence.late_by is not None:
+            time = replace(time, early_by=-evidence.late_by)
+            notices.append(LATE_STARTS)
     settled = replace(
         layout,
         date_order=order,
@@ -43,6 +65,7 @@ def settled(layout: Layout, evidence: Evidence, upload_zone: str | None) -> Layo
         time=time,
         step=step,
         gas_meters=evidence.gas_meters,
+        newest_first=evidence.newest_first,
     )
     return settled.noticed(*notices, *_gas_notice(evidence.gas_meters))
 
@@ -101,6 +124,18 @@ def _with_marks(found: tuple[Quantity, ...], evidence: Evidence) -> list[Quantit
     marks = evidence.decimals
     shared = next(iter(marks.values()), None) if len(marks) == 1 else None
     return [replace(q, decimal=marks.get(q.column, shared or q.decimal)) for q in found]
+
+
+def _positive(
+    found: list[Quantity], negative: frozenset[int]
+) -> tuple[list[Quantity], list[Quantity]]:
+    """Export or generation written as negative numbers (`-4,377`): read as the amount it is."""
+    flipped = [q for q in found if q.column in negative and q.scale is not None]
+    turned = {q.column for q in flipped}
+    return [
+        replace(q, scale=-q.scale) if q.column in turned and q.scale is not None else q
+        for q in found
+    ], flipped
 
 
 def _with_numbers(found: list[Quantity], evidence: Evidence) -> list[Quantity]:

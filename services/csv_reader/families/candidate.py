@@ -80,13 +80,13 @@ def zone_of(
     (`Time Bucket (America/New_York)`, `Zeit (UTC+01:00)`), offsets in the cells, else the
     upload, else UTC. `written` are the header's names as written, `above` the lines above."""
     columns = time_columns(time)
+    named = named_zone([*(written[i] for i in columns if i < len(written)), *written, *above])
+    if named is not None:
+        return named, "file"
     if any(says(names[i], vocabulary.UTC_WORDS) for i in columns) or vocabulary.any_says(
         names, vocabulary.UTC_EXPORTERS
     ):
         return UTC, "file"
-    named = named_zone([*(written[i] for i in columns if i < len(written)), *written, *above])
-    if named is not None:
-        return named, "file"
     if isinstance(time, Times) and _offsets(samples, time.first):
         return head.zone or UTC, "file"
     if head.zone is not None:

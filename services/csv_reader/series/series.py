@@ -23,8 +23,8 @@ RESET_SHARE = 0.05
 class Series:
     """The readings a file's points make, summed per meter and time until drained."""
 
-    def __init__(self, zone: tzinfo, step: timedelta | None) -> None:
-        self.clock = Clock(zone)
+    def __init__(self, zone: tzinfo, step: timedelta | None, newest_first: bool = False) -> None:
+        self.clock = Clock(zone, newest_first)
         self._zone = zone
         self._repeats = Repeats()
         self._step = step
