@@ -21,6 +21,11 @@ class Rejected(Exception):
     """A row (or one cell of it) is rejected; the message is the sentence for the report."""
 
 
+class NotRead(Exception):
+    """A row holds what this service does not read (water, a gas volume, gas without a
+    unit): no error of the row, but said once for the file. The message names what it holds."""
+
+
 class RowError(NamedTuple):
     line: int  # 1-based physical line of the original file
     error: str

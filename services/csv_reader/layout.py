@@ -33,6 +33,7 @@ class Quantity:
     decimal: Decimal = "."
     # Neither its name nor its unit says energy or register: the whole file's values decide.
     kind_open: bool = False
+    unit_named: bool = True  # False: no unit anywhere, read as kWh
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ class Times:
     second: int | None = None  # the time-of-day, hour-number or interval-number column
     at_end: bool = False  # the interval's end: stored at end - step
     end_columns: tuple[int, ...] = ()  # the `to` of a from-to pair, for the report only
-    early_by: timedelta = timedelta()  # stamps this long before their interval's end (`00:59`)
+    # Stamps this long before their interval's end (`00:59`); negative: after its start.
+    early_by: timedelta = timedelta()
     first_number: int = 1  # hour or interval numbers count from 1 (or 0)
 
 
@@ -80,6 +82,9 @@ class Layout:
     # Quantities that the whole file's evidence may still drop (a value column beside another
     # one of its channel): they are chosen once their kinds are settled.
     candidates: tuple[Quantity, ...] = ()
+    newest_first: bool = False  # most series run back in time (the repeated hour is too)
+    # Meters some of whose rows give a gas volume: their energy rows are gas too.
+    gas_meters: frozenset[str] = frozenset()
 
     @property
     def day_first(self) -> bool:

@@ -8,7 +8,7 @@ from datetime import timedelta, tzinfo
 from itertools import chain, islice
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
-from services.csv_reader.errors import Rejected, RowError, UnreadableFile
+from services.csv_reader.errors import NotRead, Rejected, RowError, UnreadableFile
 from services.csv_reader.evidence.gather import answers, gather, questions_for
 from services.csv_reader.evidence.questions import DateOrderQuestion, StepQuestion
 from services.csv_reader.evidence.settle import settled
@@ -19,13 +19,13 @@ from services.csv_reader.report import LayoutReport, partial, report_of
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder
 from services.csv_reader.series.fast_path import fast_path_for
-from services.csv_reader.series.points import RowReader, moment_of
+from services.csv_reader.series.points import Point, RowReader, moment_of
 from services.csv_reader.series.readings import Reading
 from services.csv_reader.series.series import Series
 from services.csv_reader.table import blocks, footer
 from services.csv_reader.table.head import Head, read_head
 from services.csv_reader.table.header import find_layout
-from services.csv_reader.text.dialect import rows_of
+from services.csv_reader.text.dialect import cells_of, rows_of
 from services.csv_reader.text.encoding import Encoding, examine
 from services.csv_reader.text.lines import MAX_LINE_BYTES, collapsed, open_text
 
@@ -106,12 +106,23 @@ def _with_evidence(
     provisional = replace(layout, date_order=_first_order(layout, head))
     rows = _readable(rows_of(chain(head.lines[layout.first_row :], rest), layout.delimiter))
     needs_step = _needs_step(layout)
-    asked = questions_for(provisional, needs_step)
+    asked = questions_for(provisional, needs_step, _aware(provisional, head))
     zone = str(head.zone) if head.zone else None
     final = settled(provisional, answers(gather(rows, asked, provisional)), zone)
     if needs_step and final.date_order != provisional.date_order:
         final = replace(final, step=_step_again(final, again()))
     return final
+
+
+def _aware(layout: Layout, head: Head) -> bool:
+    """Whether the first data row's stamp carries its offset (or Z)."""
+    first = next((line for line in head.lines[layout.first_row :] if line.strip()), "")
+    if not isinstance(layout.time, Times) or not first:
+        return False
+    try:
+        return moment_of(layout, cells_of(first, layout.delimiter))[0].tzinfo is not None
+    except (Rejected, ValueError, cells.Missing, IndexError, OverflowError):
+        return False
 
 
 def _readable(rows: "CsvRows") -> Iterator[list[str]]:
@@ -173,11 +184,13 @@ class TableFile:
     size: int
     _footer: list[int] = field(default_factory=list)
     _leading: list[int] = field(default_factory=list)
+    _not_read: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def report(self) -> LayoutReport:
         said = [footer.leading_notice(self._leading)] if self._leading else []
         said += [footer.notice(self._footer)] if self._footer else []
+        said += [_not_read_notice(what, lines) for what, lines in self._not_read.items()]
         return report_of(self.layout, tuple(said))
 
     def __iter__(self) -> Iterator[Batch]:
@@ -187,7 +200,9 @@ class TableFile:
             if len(head) < self.layout.first_row:
                 return
             rows = rows_of(lines, self.layout.delimiter)
-            yield from _Rows(self.layout, rows, self.size, self._footer, self._leading).batches()
+            yield from _Rows(
+                self.layout, rows, self.size, self._footer, self._leading, self._not_read
+            ).batches()
         finally:
             _detach(lines)
 
@@ -199,6 +214,7 @@ class _Rows:
     size: int
     footer: list[int]  # lines found to be the footer, once the file has ended
     leading: list[int]  # rows without a time above the first reading (a summary, a title)
+    not_read: dict[str, list[int]]  # lines of what is not read (water, a gas volume), by what
     pushed_back: list[list[str]] = field(default_factory=list)
     data_seen: bool = False
     before: list[RowError] = field(default_factory=list)  # such rows above the first reading
@@ -208,7 +224,7 @@ class _Rows:
 
     def __post_init__(self) -> None:
         self.reader = RowReader(self.layout)
-        self.series = Series(self.layout.zone, self.layout.step)
+        self.series = Series(self.layout.zone, self.layout.step, self.layout.newest_first)
         self.fast = fast_path_for(self.layout)
         self.is_footer = footer.judge(self.layout)
 
@@ -274,11 +290,14 @@ class _Rows:
         self._last_row = row
         problems: list[str] = []
         try:
-            for point in self.reader.points(row, problems):
-                self.series.add(point)
+            points = self.reader.points(row, problems)
+            self._add(points, problems)
         except Rejected as rejection:
             self._rejected(row, RowError(_first_line(row, self._line()), str(rejection)), errors)
             self._held_at = len(readings)
+            return
+        except NotRead as what:
+            self.not_read.setdefault(str(what), []).append(_first_line(row, self._line()))
             return
         if self.held:
             self._release(errors)
@@ -286,6 +305,22 @@ class _Rows:
             line = _first_line(row, self._line())
             errors.extend(RowError(line, problem) for problem in problems)
         self.data_seen = True
+
+    def _add(self, points: list[Point], problems: list[str]) -> None:
+        """A point the series refuses costs that reading only; a row none of whose points
+        it takes is rejected whole."""
+        refused: list[str] = []
+        taken = 0
+        for point in points:
+            try:
+                self.series.add(point)
+                taken += 1
+            except Rejected as rejection:
+                if str(rejection) not in refused:
+                    refused.append(str(rejection))
+        if refused and not taken and not problems:
+            raise Rejected(refused[0] if len(refused) == 1 else " ".join(refused))
+        problems.extend(refused)
 
     def _rejected(self, row: list[str], error: RowError, errors: list[RowError]) -> None:
         """A row with no reading: a row of words, a summary above the data, a possible
@@ -323,6 +358,11 @@ class _Rows:
 
     def _line(self) -> int:
         return self.layout.first_row + self.rows.line_num
+
+
+def _not_read_notice(what: str, lines: list[int]) -> str:
+    rows = f"{len(lines)} rows hold" if len(lines) > 1 else "1 row holds"
+    return f"{rows} {what}, which is not read (the first on line {lines[0]})."
 
 
 def _has_time(layout: Layout, row: list[str]) -> bool:

@@ -463,17 +463,19 @@ def test_green_button_gas_units_column() -> None:
     ]
 
 
-def test_green_button_rejects_other_types() -> None:
+def test_green_button_leaves_water_rows_unread_and_says_so() -> None:
     data = csv_bytes(
         "TYPE,DATE,START TIME,END TIME,USAGE (kWh),COST,NOTES",
         "Water usage,2025-06-01,00:00,00:59,1,$0.20,",
         "Electric usage,2025-06-01,01:00,01:59,2,$0.20,",
     )
+    file = read_csv(io.BytesIO(data), meter_id="m")
 
-    readings, errors = read_all(data, meter_id="m")
+    readings = [reading for batch in file for reading in batch.readings]
 
     assert readings == [Reading("m", "2025-06-01T01:00:00Z", 2.0)]
-    assert errors == [RowError(2, "'Water usage' names no energy reading this service reads.")]
+    said = "1 row holds 'Water usage', no active energy, which is not read (the first on line 2)."
+    assert said in file.report.notices
 
 
 def test_green_button_without_any_meter_is_unreadable() -> None:

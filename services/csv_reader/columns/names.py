@@ -19,6 +19,9 @@ from services.csv_reader.table.preamble import Preamble
 UNITS = (*vocabulary.ENERGY_UNITS, *vocabulary.POWER_UNITS)
 # The share of a column's sampled cells that must fit a kind for the column to be of it.
 MOST = 0.75
+# The generic layout's usage names: kWh by definition, so no notice says it.
+KWH_BY_DEFINITION = frozenset({"usage", "consumption", "energy", "value", "kwh"})
+DECIMAL = re.compile(r"[-+]?\d+[.,]\d+")
 MINUTES = re.compile(r"(\d+)\s*(?:min|m\b)", re.IGNORECASE)
 NO_METER = (
     "The file names no meter (no column such as meter_id, EAN, MPRN or Zählpunkt); send "
@@ -35,6 +38,7 @@ def could_be_header(names: list[str]) -> bool:
         says(name, vocabulary.QUANTITY_WORDS)
         or vocabulary.ID_AS_NAME.fullmatch(name)
         or vocabulary.unit_in(name) in UNITS
+        or vocabulary.channel_of(name) not in ("", "load")
         for name in names
     )
     wide = interval_columns(names) is not None
@@ -50,6 +54,7 @@ class NamedColumns:
         self.samples = samples
         self.head = head
         self.notices: list[str] = []
+        self.unread: list[str] = []  # the notices of value columns left unread (gas, water)
         self.used: set[int] = set()
         self.type_column: int | None = None
         dates = [row[i] for row in samples for i in range(len(names)) if i < len(row)]
@@ -170,7 +175,20 @@ class NamedColumns:
         found = [q for i in range(len(self.names)) if (q := self._quantity(i, time))]
         if not found and self.samples:
             found = [q for i in range(len(self.names)) if (q := self._quantity(i, time, False))]
-        return found
+        return self._without_unknown_beside_directed(found)
+
+    def _without_unknown_beside_directed(self, found: list[Quantity]) -> list[Quantity]:
+        """A column named by its unit and words the reader does not know, beside columns
+        that name their direction, is not taken for consumption: it is left out, and said."""
+        if not any(q.channel for q in found):
+            return found
+        unknown = [q for q in found if not q.channel and _unknown_words(self.names[q.column])]
+        self.notices.extend(
+            f"The column {self.names[q.column]!r} names no direction in words the reader "
+            "knows, beside columns that do; it is not read (send a column mapping to read it)."
+            for q in unknown
+        )
+        return [q for q in found if q not in unknown]
 
     def _find_helpers(self) -> None:
         for i, name in enumerate(self.names):
@@ -191,7 +209,7 @@ class NamedColumns:
             if index not in [i for i, _ in time.starts]:
                 return None
             return Quantity(index, "", "energy", 1.0, "")
-        if index in self.used or vocabulary.id_rank(name):
+        if index in self.used or (vocabulary.id_rank(name) and not self._measured(index)):
             return None
         named_by_id = vocabulary.ID_AS_NAME.fullmatch(name) is not None
         if says(name, vocabulary.UNIT_COLUMN) or says(name, vocabulary.FACTOR_COLUMN):
@@ -200,6 +218,7 @@ class NamedColumns:
             says(name, vocabulary.QUANTITY_WORDS)
             or name in vocabulary.EXPORTER_CHANNELS
             or vocabulary.unit_in(name) is not None
+            or units.stacked(self.head.lines[:40], index) is not None
         )
         if says(name, vocabulary.IGNORED_COLUMNS) and not vocabulary.unit_in(name):
             return None
@@ -217,16 +236,18 @@ class NamedColumns:
         channel = vocabulary.channel_of(name)
         unit_column = None if unit else self._helper_after(index, vocabulary.UNIT_COLUMN)
         if unit is None and unit_column is None and channel == "gas":
-            self.notices.append(
-                f"The column {self.names[index]!r} holds gas without a unit, so it is not read."
+            self._unread(index, "gas without a unit")
+            return None
+        if unit == "m3" or says(name, vocabulary.WATER_WORDS):
+            water = says(name, vocabulary.WATER_WORDS)
+            self._unread(
+                index, "water" if water else "a gas volume (m3) without a conversion factor to kWh"
             )
             return None
-        if unit == "m3":
+        if unit is None and unit_column is None and name not in KWH_BY_DEFINITION:
             self.notices.append(
-                f"The column {self.names[index]!r} holds a gas volume (m3); without a "
-                "conversion factor to kWh it is not read."
+                f"No unit is named for {self.names[index]!r}; its values are read as kWh."
             )
-            return None
         scale, kind = units.scale_of(unit or "kwh")
         register = _named_register(name)
         return Quantity(
@@ -240,7 +261,24 @@ class NamedColumns:
             factor_column=self._helper_after(index, vocabulary.FACTOR_COLUMN, anywhere=True),
             meter=name if named_by_id else None,
             kind_open=kind == "energy" and register is None,
+            unit_named=unit is not None or unit_column is not None,
         )
+
+    def _unread(self, index: int, what: str) -> None:
+        """A column of something else than energy: not read, and said."""
+        sentence = f"The column {self.names[index]!r} holds {what}, so it is not read."
+        if sentence not in self.unread:
+            self.notices.append(sentence)
+            self.unread.append(sentence)
+
+    def _measured(self, index: int) -> bool:
+        """A column named with a meter's word that holds a quantity all the same
+        (`Production Meter 1` in kW): a unit row names its unit and its values are decimals,
+        which no id is."""
+        if units.stacked(self.head.lines[:40], index) is None:
+            return False
+        found = [c for c in self.column(index) if not cells.is_missing(c)]
+        return bool(found) and all(DECIMAL.fullmatch(cell.strip()) for cell in found)
 
     def _numbers(self, index: int) -> bool:
         """Whether the column holds numbers: most sampled values do (a bad cell is a bad
@@ -280,10 +318,11 @@ class NamedColumns:
     def meter(
         self, quantities: list[Quantity], preamble: Preamble
     ) -> tuple[int | None, str | None]:
+        valued = {q.column for q in quantities}
         ranked = [
             (vocabulary.id_rank(name), -i, i)
             for i, name in enumerate(self.names)
-            if i not in self.used and vocabulary.id_rank(name)
+            if i not in self.used and i not in valued and vocabulary.id_rank(name)
         ]
         column = max(ranked)[2] if ranked else None
         default = self.head.meter_id or preamble.meter_id()
@@ -296,6 +335,14 @@ class NamedColumns:
         if column is not None:
             self.used.add(column)
         return column, default
+
+
+def _unknown_words(name: str) -> bool:
+    """Whether a name holds words beyond its unit, none of which the vocabulary knows."""
+    if vocabulary.direction_of(name) is not None:
+        return False
+    rest = vocabulary.without_unit(name)
+    return bool(re.search(r"[^\W\d_]", rest)) and not says(rest, vocabulary.QUANTITY_WORDS)
 
 
 def _named_register(name: str) -> bool | None:

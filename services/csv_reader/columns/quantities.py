@@ -10,20 +10,21 @@ from services.csv_reader.columns.vocabulary import says
 from services.csv_reader.layout import Quantity
 
 # What a column's values over the whole file say of it, where its name says nothing.
-Judged = Literal["register", "energy", "still"]
+Judged = Literal["register", "energy", "rising", "still"]
 
 
 def settled(found: list[Quantity], judged: dict[int, Judged]) -> list[Quantity]:
     """The quantities with their kinds as the whole file's values judged them.
 
-    A column that never moved is a register beside another register of the file (the night
-    tariff by day, export at night), else interval energy."""
+    A column that never moved, or rose too few times to tell, is a register beside another
+    register of the file (the night tariff by day, export at night, a young export register
+    beside the import one), else interval energy."""
     moving = any(q.kind == "register" or judged.get(q.column) == "register" for q in found)
     kinds: list[Quantity] = []
     for quantity in found:
         verdict = judged.get(quantity.column)
         if quantity.kind_open and verdict is not None:
-            register = verdict == "register" or (verdict == "still" and moving)
+            register = verdict == "register" or (verdict in ("still", "rising") and moving)
             quantity = replace(quantity, kind="register" if register else "energy")
         kinds.append(quantity)
     return preferred(kinds)
@@ -35,7 +36,11 @@ def preferred(found: list[Quantity]) -> list[Quantity]:
     gross = [q for q in found if q.channel == "" and not says(q.source, vocabulary.NET_WORDS)]
     if gross:
         found = [q for q in found if not says(q.source, vocabulary.NET_WORDS)]
-    found = _totals_over_parts(found)
+    found = _totals_over_parts(_totals_over_named_parts(_site_over_devices(found)))
+    found = _one_total_load(_load_beside_import(found))
+    if any(q.kind != "power" for q in found):
+        # Undirected power beside energy is the same energy as an average, or a device's.
+        found = [q for q in found if q.kind != "power" or vocabulary.direction_of(q.source)]
     by_channel: dict[str, set[str]] = {}
     for quantity in found:
         by_channel.setdefault(quantity.channel, set()).add(quantity.kind)
@@ -78,3 +83,46 @@ def _totals_over_parts(found: list[Quantity]) -> list[Quantity]:
         if len(members) > 1 and len(totals) == 1:
             dropped.update(q.column for q in members if q is not totals[0])
     return [q for q in found if q.column not in dropped]
+
+
+def _totals_over_named_parts(found: list[Quantity]) -> list[Quantity]:
+    """A column whose name begins other columns' names of its channel is their total
+    (`Solarproduktion` beside `Solarproduktion Tracker 1` and `Tracker 2`)."""
+    dropped = {
+        part.column
+        for total in found
+        for part in found
+        if part is not total
+        and part.channel == total.channel
+        and part.source.startswith(total.source + " ")
+    }
+    return [q for q in found if q.column not in dropped]
+
+
+def _site_over_devices(found: list[Quantity]) -> list[Quantity]:
+    """A device's share (a wallbox's, a battery's) beside the site's own column of that
+    channel is part of it, not more of it."""
+    site = {q.channel for q in found if not says(q.source, vocabulary.DEVICE_WORDS)}
+    return [
+        q for q in found if q.channel not in site or not says(q.source, vocabulary.DEVICE_WORDS)
+    ]
+
+
+def _load_beside_import(found: list[Quantity]) -> list[Quantity]:
+    """Of a column naming grid import and one naming consumption, the consumption is the
+    site's load (`Netzbezug` and `Hausverbrauch`)."""
+    imports = [q for q in found if q.channel == "" and says(q.source, vocabulary.IMPORT_WORDS)]
+    if not imports:
+        return found
+    return [
+        replace(q, channel="load") if q.channel == "" and q not in imports else q for q in found
+    ]
+
+
+def _one_total_load(found: list[Quantity]) -> list[Quantity]:
+    """A site's total load (`Σ Verbrauch`) beside its parts' loads is the load."""
+    loads = [q for q in found if q.channel == "load"]
+    totals = [q for q in loads if says(q.source, vocabulary.TOTAL_TOKENS)]
+    if len(loads) < 2 or len(totals) != 1:
+        return found
+    return [q for q in found if q.channel != "load" or q is totals[0]]

@@ -42,11 +42,25 @@ def is_unit_cell(cell: str) -> bool:
 
 
 def stacked(lines: list[str], index: int) -> str | None:
-    """A unit given in a header row of its own, below or above the names (`[Wh]`)."""
+    """A unit given in a header row of its own, below or above the names (`[Wh]`, `kW`)."""
     for line in lines:
         cells = cells_of(line, "," if "," in line else ";")
-        if index < len(cells) and STACKED_UNIT.fullmatch(cells[index].strip()):
-            found = vocabulary.unit_in(folded(cells[index]))
+        if index >= len(cells):
+            continue
+        cell = cells[index].strip()
+        if STACKED_UNIT.fullmatch(cell) or (is_unit_cell(cell) and unit_row(cells)):
+            found = vocabulary.unit_in(folded(cell))
             if found:
                 return found
     return None
+
+
+def unit_row(cells: list[str]) -> bool:
+    """A row of units only (`"", "kW", "kW"`): stacked under the names, never a header."""
+    given = [cell for cell in cells if cell.strip()]
+    return bool(given) and all(is_unit_cell(cell) for cell in given)
+
+
+def is_volume(cell: str) -> bool:
+    """A unit column's cell naming a volume (`m³`, `m3`, `l`): gas or water, not energy."""
+    return re.fullmatch(vocabulary.VOLUME_UNITS, folded(cell).replace(" ", "")) is not None

@@ -452,6 +452,9 @@ _IGNORED = (
     r"|capacity|\bname\b|address|code$|meter ?type|metertype|stdortou|acorn|commodity|grandeur"
     r"|power factor|\bpf\b|^(is|has)\b"
     r"|temperature|temp\b|\bflag\b|\beur\b|\busd\b|\bgbp\b|dollar|currency"
+    # Not energy: a battery's state of charge, shares, voltages, currents, frequencies.
+    r"|state of charge|\bsoc\b|ladezustand|laadtoestand|etat de charge|\bpercent|prozent"
+    r"|voltage|spannung|\bcurrent\b|stromstarke|frequen|humidity"
 )
 # OBIS codes of active energy (`1-0:1.8.0`, `1.8.1`, `2.8.0`, `1.29.0`), folded: `1 8 0`.
 OBIS_IMPORT = r"(?<![\d.])1 (8|29) \d\b"
@@ -474,7 +477,7 @@ NOT_ACTIVE = (
 _QUANTITY = (
     r"kwh|mwh|\bwh\b|\bkw\b|\bw\b|therm|usage|consumption|consumo|energy|energie|energia|value"
     r"|valeur|valor|valore|waarde|wert|verbrauch|verbruik|menge|wirkarbeit|volume|consommation"
-    r"|spotreba|hodnota|levering|reading|stand|import|export|produced|purchased|delivered"
+    r"|spotreba|hodnota|levering|reading|import|export|produced|purchased|delivered"
     r"|received|feed ?in|injection|injectie|afname|offtake|returned|load|\bpv\b|generation"
     r"|\bgas\b|electricity|elektriciteit|profil|diverter|totwh|abswh|\bfirst\b|kilowatt|delta"
     r"|" + OBIS_IMPORT + "|" + OBIS_EXPORT + "|" + IEC_IMPORT + "|" + IEC_EXPORT + "|" + POWER_WORDS
@@ -509,12 +512,26 @@ _CHANNELS: tuple[tuple[str, Channel], ...] = (
         "generation",
     ),
     (r"\bgas\b|therm|\bm3\b", "gas"),
-    (r"\bload\b|consumed|\btotal consumption\b", "load"),
+    (
+        r"\bload\b|consumed|\btotal consumption\b|(haus|house|home|household|site|gebaude)"
+        r" ?(verbrauch|consumption|usage)",
+        "load",
+    ),
     (
         r"import|purchased|delivered|offtake|afname|bezug|\blevering|consumption|verbrauch|inflow"
         r"|verbruik|consumo|consommation|odber|\bcons\b|" + OBIS_IMPORT + "|" + IEC_IMPORT,
         "",
     ),
+)
+# Grid import as opposed to consumption: what a meter bought from the grid.
+IMPORT_WORDS = (
+    r"import|purchased|delivered|offtake|afname|bezug|\blevering|inflow|odber|from grid"
+    r"|" + OBIS_IMPORT + "|" + IEC_IMPORT
+)
+# Devices inside a site, whose columns are shares of the site's.
+DEVICE_WORDS = (
+    r"wallbox|charger|ladestation|laadpaal|\bev\b|battery|batterie|accu|heat ?pump|warmepumpe"
+    r"|warmtepomp|boiler|\bid \d"
 )
 # Tariff registers of one direction (T1/T2, day/night, ET/VT/MT), and the words that make one
 # of them the total of the others.
@@ -522,18 +539,21 @@ TARIFF_TOKENS = (
     r"\b(t[1-4]|tarif ?[1-4]|tariff ?[1-4]|ht|nt|vt|mt|et|hoch|nieder|normal|low|high|dal|piek"
     r"|dag|nacht|day|night|peak|off ?peak|jour|nuit|hp|hc|haut|bas|1 8 [0-4]|2 8 [0-4])\b"
 )
-TOTAL_TOKENS = r"\b(total|tot|gesamt|summe|sum|et|1 8 0|2 8 0|somme|totaal|celkem)\b"
+TOTAL_TOKENS = r"(\b(total|tot|gesamt|summe|sum|et|1 8 0|2 8 0|somme|totaal|celkem)\b|σ)"
 # A value that is consumption less export: read only where the file gives no import beside it.
 NET_WORDS = (
     r"\bnet\b|\bnetto\b|\bsaldo\b|\bnet consumption\b|\bnet usage\b|netted|after netting"
-    r"|saldiert|po bilansowaniu"
+    r"|saldiert|po bilansowaniu|\bminus\b|\bless\b|\bmoins\b|abzuglich|\bmeno\b|\bmenos\b"
 )
 # Rows of a type column that name electricity, and rows that carry no energy reading.
 ELECTRIC_TYPES = (
     r"electric|elektri|usage|consumption|import|export|injection|afname|injectie|offtake"
     r"|surplus|generation|active|cons\b|verbruik|levering"
 )
-NOT_ENERGY_TYPES = NOT_ACTIVE + r"|water|wasser"
+WATER_WORDS = r"water|wasser|\beau\b|\bagua\b|acqua|vatten|\bvesi\b|\bvand\b|\bvann\b"
+NOT_ENERGY_TYPES = NOT_ACTIVE + "|" + WATER_WORDS
+# Units of a volume (gas in m³, dm³, litres): no energy without a conversion factor.
+VOLUME_UNITS = r"^(n?m3|m³|dm3|dm³|l|liter|litre|litres|liters|cbm|ccf|mcf|ft3|cf)$"
 
 # --- units ---------------------------------------------------------------------------------
 
@@ -648,7 +668,15 @@ CLOCK_NAMES = _words("clock", _CLOCK)
 QUANTITY_WORDS = "|".join(
     _words(role) for role in ("quantity", "interval", "register", "consumption", "export")
 )
-QUANTITY_WORDS = _QUANTITY + "|" + QUANTITY_WORDS + "|" + _words("generation")
+QUANTITY_WORDS = "|".join(
+    [
+        _QUANTITY,
+        _REGISTER,
+        QUANTITY_WORDS,
+        _words("generation"),
+        *(pattern for pattern, _ in _CHANNELS),
+    ]
+)
 INTERVAL_WORDS = _words("interval", _INTERVAL)
 REGISTER_WORDS = _words("register", _REGISTER)
 UNIT_COLUMN = _words("unit", _UNIT)
@@ -710,6 +738,10 @@ def channel_of(name: str) -> Channel:
 
 def unit_in(name: str) -> str | None:
     """The unit a (folded) name or cell gives, in the spelling of ENERGY_UNITS/POWER_UNITS."""
+    found = _WATTS.search(name)
+    if found:
+        prefix = {"k": "k", "kilo": "k", "m": "m", "mega": "m"}.get(found["prefix"] or "", "")
+        return prefix + ("wh" if found["hours"] or found["h"] else "w")
     found = _SPELLED_UNIT.search(name)
     if found:
         return _SPELLINGS[found.group(0)]
@@ -717,7 +749,23 @@ def unit_in(name: str) -> str | None:
     return found.group(1) if found else None
 
 
+# Watts and watt-hours however an exporter spells them once folded: `k watts`, `k whs`,
+# `kilowattstunden`, `watt hours`, `kwh`.
+_WATTS = re.compile(
+    r"(?<![^\W\d_])(?P<prefix>kilo|mega|k|m)? ?"
+    r"(?:watt ?(?P<hours>hours?|hrs?|stunden?|std|uur|heures?|ora|timer)|w ?(?P<h>h)|watts?)"
+    r"s?(?![^\W\d_])"
+)
 _SPELLINGS = {folded(spelling): unit for spelling, unit in UNIT_SPELLINGS.items()}
+
+
+def without_unit(name: str) -> str:
+    """A (folded) name with the units it gives taken out."""
+    for pattern in (_WATTS, _SPELLED_UNIT, _compiled(UNIT_IN_NAME)):
+        name = pattern.sub(" ", name)
+    return name
+
+
 _SPELLED_UNIT = re.compile(
     "|".join(
         re.escape(spelling)

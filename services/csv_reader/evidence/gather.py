@@ -8,10 +8,13 @@ from datetime import timedelta
 from services.csv_reader.evidence.questions import (
     DateOrderQuestion,
     DecimalMark,
+    GasMeters,
     HasNumbers,
     NumberedIntervals,
     Question,
     RegisterQuestion,
+    Signs,
+    Span,
     StampTiming,
     StepQuestion,
 )
@@ -34,6 +37,11 @@ class Evidence:
     step: timedelta | None = None
     first_number: int = 1
     early_by: timedelta | None = None  # stamps fall this long before their intervals' ends
+    late_by: timedelta | None = None  # stamps fall this long after their intervals' starts
+    span: Span | None = None  # the file's first and last rows, to tell ends by
+    newest_first = False
+    negative: frozenset[int] = frozenset()  # directed columns that write their values negative
+    gas_meters: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -42,20 +50,29 @@ class Questions:
     date_order: DateOrderQuestion | None = None
     registers: RegisterQuestion | None = None
     has_numbers: dict[int, HasNumbers] = field(default_factory=dict)
+    signs: dict[int, Signs] = field(default_factory=dict)
     step: StepQuestion | None = None
     numbered: NumberedIntervals | None = None
     timing: StampTiming | None = None
+    gas: GasMeters | None = None
+    span: Span | None = None
 
     def all(self) -> list[Question]:
-        singles = (self.registers, self.date_order, self.step, self.numbered, self.timing)
+        singles = (
+            self.registers, self.date_order, self.step, self.numbered, self.timing, self.gas,
+            self.span,
+        )  # fmt: skip
         return [
             *self.decimals.values(),
             *self.has_numbers.values(),
+            *self.signs.values(),
             *(q for q in singles if q is not None),
         ]
 
 
-def questions_for(layout: Layout, step_needed: bool) -> Questions:
+def questions_for(layout: Layout, step_needed: bool, aware: bool) -> Questions:
+    """`aware`: the stamps carry their offset (or Z), as machines write interval starts; the
+    span is asked of local times only, so the generic layout's evidence stops early."""
     asked = Questions()
     default: Decimal = "," if layout.delimiter == ";" else "."
     time = layout.time
@@ -68,6 +85,11 @@ def questions_for(layout: Layout, step_needed: bool) -> Questions:
     for quantity in layout.candidates:
         asked.decimals[quantity.column] = DecimalMark((quantity.column,), default)
         asked.has_numbers[quantity.column] = HasNumbers(quantity.column)
+        if quantity.channel in ("export", "generation") and quantity.kind != "register":
+            asked.signs[quantity.column] = Signs(quantity.column)
+    unit_columns = {q.unit_column for q in layout.candidates if q.unit_column is not None}
+    if len(unit_columns) == 1:
+        asked.gas = GasMeters(unit_columns.pop(), layout.meter_column)
     open_kinds = tuple(q.column for q in layout.candidates if q.kind_open)
     if open_kinds:
         asked.registers = RegisterQuestion(open_kinds, series)
@@ -79,6 +101,8 @@ def questions_for(layout: Layout, step_needed: bool) -> Questions:
         asked.step = StepQuestion(layout, series, step_needed)
     if time.kind in ("moment", "date_time") and not time.at_end:
         asked.timing = StampTiming(time.second if time.second is not None else time.first)
+        if not aware:
+            asked.span = Span(layout)
     return asked
 
 
@@ -104,14 +128,21 @@ def answers(asked: Questions) -> Evidence:
         decimals={column: q.answer() for column, q in asked.decimals.items()},
         registers=asked.registers.answer() if asked.registers is not None else {},
         has_numbers={column: q.answer() for column, q in asked.has_numbers.items()},
+        negative=frozenset(column for column, q in asked.signs.items() if q.answer()),
     )
     if asked.date_order is not None:
         found.date_order, found.order_by_sequence = asked.date_order.answer()
         found.ambiguous_dates = found.date_order is None and asked.date_order.ambiguous
     if asked.step is not None:
         found.step = asked.step.answer()
+        found.newest_first = asked.step.newest_first()
     if asked.numbered is not None:
         found.step, found.first_number = asked.numbered.answer()
     if asked.timing is not None:
         found.early_by = asked.timing.answer()
+        found.late_by = timedelta(seconds=1) if asked.timing.late() else None
+    if found.early_by is None:
+        found.span = asked.span
+    if asked.gas is not None:
+        found.gas_meters = frozenset(asked.gas.meters)
     return found

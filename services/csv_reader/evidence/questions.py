@@ -7,11 +7,13 @@ import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from services.csv_reader.columns import units
 from services.csv_reader.errors import Rejected
 from services.csv_reader.layout import Layout
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder, Decimal, Missing
-from services.csv_reader.series.points import moment_of
+from services.csv_reader.series.points import guarded_id, moment_of
+from services.csv_reader.series.series import RESET_SHARE
 
 # A step that holds this share of at least this many intervals is the file's, whatever follows:
 # for the report, and (stricter) where values depend on it (power, interval ends).
@@ -130,22 +132,48 @@ class DateOrderQuestion(Question):
 
 
 class _Register:
-    """What one column's values showed so far."""
+    """What one column's values showed so far, in the file's order (newest first files fall)."""
 
     def __init__(self) -> None:
         self.last: dict[object, float] = {}
         self.count: Counter[object] = Counter()
-        self.up = self.down = False
+        self.ups = self.downs = 0  # moves other than restarts
+        self.restarts_up = self.restarts_down = 0  # to near zero, as the file runs or backwards
         self.smallest = float("inf")
         self.largest_step = 0.0
-        self.ruled_out = False
+
+    def see(self, before: float, value: float) -> None:
+        if value > before:
+            if value > 0 and 0 <= before <= RESET_SHARE * value:
+                self.restarts_down += 1
+            else:
+                self.ups += 1
+        elif before > 0 and 0 <= value <= RESET_SHARE * before:
+            self.restarts_up += 1
+        else:
+            self.downs += 1
+        self.largest_step = max(self.largest_step, abs(value - before))
+
+    @property
+    def ruled_out(self) -> bool:
+        return bool(self.ups and self.downs)
+
+    def moves(self) -> tuple[int, int]:
+        """Its steady moves and its restarts, in the direction it runs."""
+        if self.downs:
+            return self.downs + self.restarts_up, self.restarts_down
+        return self.ups + self.restarts_down, self.restarts_up
+
+
+# Steps that only ever rise, this many, are a register whatever their size: interval energy
+# never rises so steadily over a whole file (a young meter, a register starting at 0).
+STEADY_RISES = 6
 
 
 class RegisterQuestion(Question):
     """Whether value columns whose names say nothing are registers: per series, a register's
-    values move only one way, in steps small beside them. A step back, or a step large beside
-    the values, settles that a column is not one. One question for all such columns, asked
-    once a row."""
+    values only rise (but for restarts near zero). A fall settles that a column is not one.
+    One question for all such columns, asked once a row."""
 
     def __init__(self, columns: tuple[int, ...], series_columns: tuple[int, ...]) -> None:
         self.columns = columns
@@ -171,33 +199,84 @@ class RegisterQuestion(Question):
         seen.smallest = min(seen.smallest, abs(value))
         before = seen.last.get(key)
         seen.last[key] = value
-        if before is None:
+        if before is None or value == before:
             return
-        step = value - before
-        if step > 0:
-            seen.up = True
-        elif step < 0:
-            seen.down = True
-        seen.largest_step = max(seen.largest_step, abs(step))
-        if (seen.up and seen.down) or seen.largest_step * 10 >= seen.smallest > 0:
-            seen.ruled_out = True
+        seen.see(before, value)
+        if seen.ruled_out:
             del self._open[column]
             self.settled = not self._open
 
     def answer(self) -> dict[int, str]:
-        """Per column: `register`, `energy`, or `still` for one that never moved (a register
-        only beside another register)."""
-        return {column: _verdict(seen) for column, seen in self._judged.items()}
+        """Per column: `register`; `rising` or `still` for one that only rose a little or
+        never moved (a register only beside another register); or `energy`. One column
+        still over several readings while another only rises are registers both: interval
+        energy is neither."""
+        verdicts = {column: _verdict(seen) for column, seen in self._judged.items()}
+        still = any(_long_still(self._judged[c]) for c, v in verdicts.items() if v == "still")
+        rising = [c for c, v in verdicts.items() if v == "rising" and _rose(self._judged[c])]
+        if still and rising:
+            return {c: "register" if v in ("still", "rising") else v for c, v in verdicts.items()}
+        return verdicts
+
+
+def _long_still(seen: _Register) -> bool:
+    return max(seen.count.values(), default=0) >= 4
+
+
+def _rose(seen: _Register) -> bool:
+    return seen.moves()[0] >= 3
 
 
 def _verdict(seen: _Register) -> str:
-    if seen.ruled_out or not seen.count:
+    readings = max(seen.count.values(), default=0)
+    if seen.ruled_out or not readings:
         return "energy"
-    if seen.largest_step == 0:
-        return "still" if seen.smallest > 0 and max(seen.count.values()) >= 2 else "energy"
-    if seen.smallest <= 0 or max(seen.count.values()) < 3:
-        return "energy"
-    return "register"
+    steady, restarts = seen.moves()
+    if not steady:
+        return "still" if seen.smallest > 0 and readings >= 2 and not restarts else "energy"
+    if restarts:
+        return "register" if steady >= max(STEADY_RISES, 3 * restarts) else "energy"
+    small_steps = seen.largest_step * 10 < seen.smallest and readings >= 3
+    return "register" if steady >= STEADY_RISES or small_steps else "rising"
+
+
+class Signs(Question):
+    """Whether a column of a direction (export, generation) writes it as negative numbers:
+    a positive value in it settles that it does not."""
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+        self.negative = False
+
+    def observe(self, row: list[str]) -> None:
+        if self.column >= len(row):
+            return
+        value = cells.any_number(row[self.column])
+        if value is not None and value > 0:
+            self.settled = True
+        elif value is not None and value < 0:
+            self.negative = True
+
+    def answer(self) -> bool:
+        """Whether every value that is not zero is negative."""
+        return self.negative and not self.settled
+
+
+class GasMeters(Question):
+    """The meters whose rows give a volume in the unit column (`m³`): gas meters, whose rows
+    in kWh are gas too (Fluvius, Liander). Asked of every row: one row tells."""
+
+    def __init__(self, unit_column: int, meter_column: int | None) -> None:
+        self._unit = unit_column
+        self._meter = meter_column
+        self.meters: set[str] = set()
+
+    def observe(self, row: list[str]) -> None:
+        if self._unit < len(row) and units.is_volume(row[self._unit]):
+            meter = self._meter
+            self.meters.add(
+                guarded_id(row[meter]) if meter is not None and meter < len(row) else ""
+            )
 
 
 class StepQuestion(Question):
@@ -212,6 +291,7 @@ class StepQuestion(Question):
         self.needed = needed
         self.steps: Counter[timedelta] = Counter()
         self._last: dict[tuple[str, ...], datetime] = {}
+        self.backwards = 0
 
     def observe(self, row: list[str]) -> None:
         try:
@@ -225,6 +305,7 @@ class StepQuestion(Question):
         self._last[key] = moment
         if before is not None and moment != before:
             self.steps[abs(moment - before)] += 1
+            self.backwards += moment < before
         share, enough = CLEAR_STEP[self.needed]
         if self.steps.total() >= enough:
             ((_, count),) = self.steps.most_common(1)
@@ -232,6 +313,10 @@ class StepQuestion(Question):
 
     def answer(self) -> timedelta | None:
         return self.steps.most_common(1)[0][0] if self.steps else None
+
+    def newest_first(self) -> bool:
+        """Whether most steps go back in time: the file runs newest first."""
+        return self.backwards * 2 > self.steps.total()
 
 
 class NumberedIntervals(Question):
@@ -266,7 +351,7 @@ class StampTiming(Question):
     def __init__(self, column: int) -> None:
         self.column = column
         self.seen = 0
-        self.second_early = self.minute_early = True
+        self.second_early = self.minute_early = self.second_late = True
         self.midnight = self.day_end = False
 
     def observe(self, row: list[str]) -> None:
@@ -277,12 +362,15 @@ class StampTiming(Question):
         hour, minute, second = found[-1]
         self.seen += 1
         self.second_early = self.second_early and second == "59"
+        self.second_late = self.second_late and second == "01" and int(minute) % 5 == 0
         self.minute_early = (
             self.minute_early and second in ("", "00") and (int(minute) + 1) % 5 == 0
         )
         self.midnight = self.midnight or (int(hour) == 0 and minute == "00")
         self.day_end = self.day_end or (int(hour) == 24)
-        self.settled = not self.second_early and not self.minute_early and self.midnight
+        self.settled = (
+            not self.second_early and not self.minute_early and not self.second_late
+        ) and self.midnight
 
     def answer(self) -> timedelta | None:
         """How far each stamp falls before its interval's end: None when stamps are starts."""
@@ -295,6 +383,49 @@ class StampTiming(Question):
         if self.day_end and not self.midnight:
             return timedelta()
         return None
+
+    def late(self) -> bool:
+        """Whether every stamp falls a second after a full interval (`00:15:01`): starts."""
+        return self.seen >= 2 and self.second_late
+
+
+class Span(Question):
+    """The file's earliest and latest rows: stamps that run from one interval after a
+    midnight to a midnight are ends, though no name or clock says so (Netz NÖ's
+    `Messzeitpunkt`, MV-90, PJM's hour-ending hours). Asked of local times only."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.earliest: tuple[datetime, list[str]] | None = None
+        self.latest: tuple[datetime, list[str]] | None = None
+
+    def observe(self, row: list[str]) -> None:
+        try:
+            moment = moment_of(self.layout, row)[0].replace(tzinfo=None)
+        except (Rejected, ValueError, Missing, IndexError, OverflowError):
+            return
+        if self.earliest is None or moment < self.earliest[0]:
+            self.earliest = (moment, row)
+        if self.latest is None or moment > self.latest[0]:
+            self.latest = (moment, row)
+
+    def ends(self, layout: Layout, step: timedelta | None) -> bool:
+        """Whether the span shows ends, its rows read under the settled `layout`."""
+        if step is None or not timedelta(0) < step < timedelta(days=1):
+            return False
+        if self.earliest is None or self.latest is None:
+            return False
+        try:
+            first, last = sorted(
+                moment_of(layout, row)[0].replace(tzinfo=None)
+                for row in (self.earliest[1], self.latest[1])
+            )
+        except (Rejected, ValueError, Missing, IndexError, OverflowError):
+            return False
+        if last - first < timedelta(days=1) - step:
+            return False
+        after_midnight = first - datetime.combine(first.date(), datetime.min.time())
+        return after_midnight == step and last.time() == datetime.min.time()
 
 
 class HasNumbers(Question):

@@ -4,6 +4,7 @@ from values rather than read from names."""
 
 from dataclasses import replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from services.csv_reader.columns import quantities, vocabulary
 from services.csv_reader.evidence.gather import Evidence
@@ -11,6 +12,14 @@ from services.csv_reader.layout import Layout, Quantity, Times, Wide
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder
 
+SPAN_ENDS = (
+    "The stamps run from one interval after midnight to a midnight: each is read as the end "
+    "of its interval."
+)
+LATE_STARTS = (
+    "Every stamp falls a second after a full interval (`…:00:01`): each is read as the start "
+    "of its interval."
+)
 ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
 
 
@@ -20,6 +29,12 @@ def settled(layout: Layout, evidence: Evidence, upload_zone: str | None) -> Layo
     order, notices = _date_order(layout, evidence, upload_zone)
     found = _with_marks(layout.candidates, evidence)
     found = _with_numbers(found, evidence)
+    found, flipped = _positive(found, evidence.negative)
+    notices += [
+        f"The column {layout.name_of(q.column)!r} writes its {q.channel} as negative numbers; "
+        "they are read as positive."
+        for q in flipped
+    ]
     kinds = quantities.settled(found, evidence.registers)  # type: ignore[arg-type]
     notices += [
         f"The column {layout.name_of(q.column)!r} was read as a register (a meter reading "
@@ -35,9 +50,31 @@ def settled(layout: Layout, evidence: Evidence, upload_zone: str | None) -> Layo
         if evidence.early_by is not None:
             time = replace(time, early_by=evidence.early_by, at_end=True)
             notices.append(_ends_notice(evidence.early_by))
-    return replace(layout, date_order=order, quantities=tuple(kinds), time=time, step=step).noticed(
-        *notices
+        elif evidence.span is not None and evidence.span.ends(
+            replace(layout, date_order=order), step
+        ):
+            time = replace(time, at_end=True)
+            notices.append(SPAN_ENDS)
+        elif evidence.late_by is not None:
+            time = replace(time, early_by=-evidence.late_by)
+            notices.append(LATE_STARTS)
+    settled = replace(
+        layout,
+        date_order=order,
+        quantities=tuple(kinds),
+        time=time,
+        step=step,
+        gas_meters=evidence.gas_meters,
+        newest_first=evidence.newest_first,
     )
+    return settled.noticed(*notices, *_gas_notice(evidence.gas_meters))
+
+
+def _gas_notice(meters: frozenset[str]) -> list[str]:
+    if not meters:
+        return []
+    which = "the file's meter" if meters == {""} else ", ".join(sorted(m for m in meters if m))
+    return [f"Rows in m³ show that {which} measures gas: its rows in kWh are read as gas (`:gas`)."]
 
 
 def _ends_notice(early_by: timedelta) -> str:
@@ -68,7 +105,8 @@ def _date_order(
     if not evidence.ambiguous_dates:
         return None, []
     european = vocabulary.any_says(layout.header, vocabulary.EUROPEAN_WORDS)
-    zone = upload_zone
+    named = layout.zone if layout.zone_source == "file" else None
+    zone = named.key if isinstance(named, ZoneInfo) else upload_zone
     order = cells.habitual_order(layout.delimiter == ";", european, zone)
     why = (
         "as `;` files and European exports write them"
@@ -86,6 +124,18 @@ def _with_marks(found: tuple[Quantity, ...], evidence: Evidence) -> list[Quantit
     marks = evidence.decimals
     shared = next(iter(marks.values()), None) if len(marks) == 1 else None
     return [replace(q, decimal=marks.get(q.column, shared or q.decimal)) for q in found]
+
+
+def _positive(
+    found: list[Quantity], negative: frozenset[int]
+) -> tuple[list[Quantity], list[Quantity]]:
+    """Export or generation written as negative numbers (`-4,377`): read as the amount it is."""
+    flipped = [q for q in found if q.column in negative and q.scale is not None]
+    turned = {q.column for q in flipped}
+    return [
+        replace(q, scale=-q.scale) if q.column in turned and q.scale is not None else q
+        for q in found
+    ], flipped
 
 
 def _with_numbers(found: list[Quantity], evidence: Evidence) -> list[Quantity]:

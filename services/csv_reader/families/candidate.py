@@ -1,9 +1,12 @@
 """What a table family is shown: a candidate header row in the head, and what it needs to
 build a layout under it (the rows below it, the file's zone)."""
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import UTC, timedelta, timezone, tzinfo
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.csv_reader.columns import vocabulary
 from services.csv_reader.columns.vocabulary import folded, says
@@ -12,6 +15,12 @@ from services.csv_reader.series import cells
 from services.csv_reader.table.head import SAMPLE_ROWS, Head
 from services.csv_reader.table.preamble import Preamble
 from services.csv_reader.text.dialect import cells_of
+
+ZONE_NAME = re.compile(r"\b[A-Z][A-Za-z]+(?:/[A-Z][A-Za-z_\-]+){1,2}\b")
+UTC_OFFSET = re.compile(
+    r"\b(?:UTC|GMT)\s*(?P<sign>[+\-\u2212])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -59,11 +68,21 @@ def time_columns(time: Times | Wide) -> list[int]:
 
 
 def zone_of(
-    head: Head, names: list[str], time: Times | Wide, samples: list[list[str]]
+    head: Head,
+    names: list[str],
+    time: Times | Wide,
+    samples: list[list[str]],
+    written: Sequence[str] = (),
+    above: Sequence[str] = (),
 ) -> tuple[tzinfo, ZoneSource]:
     """The zone of the file's naive times, and who says it: a header naming UTC or an
-    exporter known to write UTC, else offsets in the cells, else the upload, else UTC."""
+    exporter known to write UTC, a zone or offset named in the header or the lines above it
+    (`Time Bucket (America/New_York)`, `Zeit (UTC+01:00)`), offsets in the cells, else the
+    upload, else UTC. `written` are the header's names as written, `above` the lines above."""
     columns = time_columns(time)
+    named = named_zone([*(written[i] for i in columns if i < len(written)), *written, *above])
+    if named is not None:
+        return named, "file"
     if any(says(names[i], vocabulary.UTC_WORDS) for i in columns) or vocabulary.any_says(
         names, vocabulary.UTC_EXPORTERS
     ):
@@ -73,6 +92,24 @@ def zone_of(
     if head.zone is not None:
         return head.zone, "upload"
     return UTC, "default"
+
+
+def named_zone(texts: Iterable[str]) -> tzinfo | None:
+    """The first IANA zone (`Europe/Vienna`) or UTC offset (`UTC+01:00`, `GMT-5`) a text
+    names."""
+    for text in texts:
+        for found in ZONE_NAME.finditer(text):
+            try:
+                return ZoneInfo(found.group(0))
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+        offset = UTC_OFFSET.search(text)
+        if offset is not None:
+            sign = -1 if offset["sign"] in ("-", "\N{MINUS SIGN}") else 1
+            shift = timedelta(hours=int(offset["hours"]), minutes=int(offset["minutes"] or 0))
+            if shift < timedelta(hours=15):
+                return timezone(sign * shift)
+    return None
 
 
 def _offsets(samples: list[list[str]], column: int) -> bool:

@@ -17,6 +17,11 @@ NO_METER_BY_VALUES = (
 )
 
 
+NOTHING_ELSE = (
+    "The file holds no energy column besides: this service reads electricity and gas in kWh."
+)
+
+
 def by_names(candidate: Candidate) -> Layout | None:
     names = candidate.names
     if candidate.is_data or not could_be_header(names):
@@ -28,10 +33,14 @@ def by_names(candidate: Candidate) -> Layout | None:
         return None
     found = columns.quantities(time)
     found = quantities.finest(found, {q.column: columns.interval_minutes(q.column) for q in found})
+    if not found and columns.unread:
+        raise UnreadableFile(" ".join([*columns.unread, NOTHING_ELSE]))
     if not found:
         return None
     meter_column, meter_id = columns.meter(found, candidate.preamble)
-    zone, source = zone_of(candidate.head, names, time, samples)
+    zone, source = zone_of(
+        candidate.head, names, time, samples, candidate.cells, candidate.preamble.lines
+    )
     return Layout(
         family="long",
         encoding=candidate.head.encoding,
@@ -74,7 +83,7 @@ def by_values(head: Head) -> Layout | None:
     samples = [
         cells_of(line, judged.delimiter) for line in head.lines[judged.data_line :] if line.strip()
     ]
-    zone, source = zone_of(head, names, judged.time, samples)
+    zone, source = zone_of(head, names, judged.time, samples, judged.names, judged.preamble.lines)
     wide = judged.time if isinstance(judged.time, Wide) else None
     return Layout(
         family="wide" if wide else "long",

@@ -37,7 +37,8 @@ def claims(first_line: str) -> Literal["nem12", "nem13"] | None:
     if line.startswith(HEADERS):
         return "nem12" if line.startswith(HEADERS[0]) else "nem13"
     record, _, rest = line.partition(",")
-    if record in MISSING_HEADER and rest[:10].strip().isalnum():
+    fields = [field.strip() for field in rest.split(",")]
+    if record in MISSING_HEADER and len(fields) >= 8 and any(f in UNITS for f in fields):
         return "nem12" if record == "200" else "nem13"
     return None
 
@@ -56,7 +57,7 @@ def readings(lines: Iterator[str]) -> Iterator[tuple[Reading | None, str | None,
     that holds no energy (once a stream)."""
     noticed: set[str] = set()
     try:
-        for record in parse_all(lines):
+        for record in parse_all(_trimmed(lines)):
             found = _reading(record)
             if found is not None:
                 minutes = record.interval_length if isinstance(record, IntervalReading) else None
@@ -67,6 +68,13 @@ def readings(lines: Iterator[str]) -> Iterator[tuple[Reading | None, str | None,
                 yield None, notice, None
     except (NEM12ParseError, ValueError) as error:
         raise UnreadableFile(f"The NEM file cannot be read: {error}") from None
+
+
+def _trimmed(lines: Iterator[str]) -> Iterator[str]:
+    """Records without the stray spaces some writers leave around fields (`, 20040108100333`):
+    NEM fields never hold spaces that matter, nor quoted commas."""
+    for line in lines:
+        yield ",".join(field.strip() for field in line.rstrip("\r\n").split(",")) + "\n"
 
 
 def _reading(record: IntervalReading | AccumulationReading) -> Reading | None:

@@ -23,7 +23,9 @@ def by_names(candidate: Candidate) -> Layout | None:
         Quantity(column, "", kind, scale, "", unit=units.label(unit)) for column, _ in time.starts
     )
     meter_column, meter_id = columns.meter(list(found), candidate.preamble)
-    zone, source = zone_of(candidate.head, names, time, samples)
+    zone, source = zone_of(
+        candidate.head, names, time, samples, candidate.cells, candidate.preamble.lines
+    )
     return Layout(
         family="wide",
         encoding=candidate.head.encoding,

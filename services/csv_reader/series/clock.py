@@ -33,10 +33,12 @@ class ZoneDays(dict[date, tzinfo | None]):
 
 
 class Clock:
-    """Times of one file in UTC, each repeated local time in the order of the file."""
+    """Times of one file in UTC, each repeated local time in the order of the file: the
+    earlier offset first, or in a file that runs newest first, the later one first."""
 
-    def __init__(self, zone: tzinfo) -> None:
+    def __init__(self, zone: tzinfo, newest_first: bool = False) -> None:
         self._zone = zone
+        self._newest_first = newest_first
         self._days = ZoneDays(zone)
         self._passes: dict[tuple[str, str, datetime], int] = {}
         self._last: tuple[datetime | None, datetime] = (None, datetime.min)
@@ -69,7 +71,7 @@ class Clock:
             )
         key = (*series, moment)
         passes = self._passes[key] = self._passes.get(key, 0) + 1
-        return later if passes > 1 else earlier
+        return later if (passes > 1) != self._newest_first else earlier
 
 
 def in_utc(moment: datetime) -> datetime:

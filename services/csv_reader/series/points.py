@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from services.csv_reader.columns import units
+from services.csv_reader.columns import units, vocabulary
 from services.csv_reader.columns.types import RowType, row_type
 from services.csv_reader.columns.vocabulary import Channel, Kind
-from services.csv_reader.errors import Rejected
+from services.csv_reader.errors import NotRead, Rejected
 from services.csv_reader.layout import Layout, Quantity, Times, Wide
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import Missing, quoted
@@ -55,6 +55,7 @@ class RowReader:
         self._several = len(layout.quantities) > 1
         self._wide = isinstance(layout.time, Wide)
         self._plain = self._plain_columns()
+        self._unitless = not all(q.unit_named for q in layout.quantities)
         self._types: dict[str, tuple[_Plain, ...]] = {}
 
     def _plain_columns(self) -> tuple[_Plain, ...] | None:
@@ -92,7 +93,7 @@ class RowReader:
         bad: list[str] = []
         for quantity in self.layout.quantities:
             try:
-                value, kind, channel = self._value(row, quantity, kind_of_row)
+                value, kind, channel = self._value(row, quantity, kind_of_row, meter)
             except Missing:
                 missed.append(quantity)
                 continue
@@ -197,12 +198,16 @@ class RowReader:
             return None
         cell = row[column].strip()
         found = row_type(cell)
+        if found is None and vocabulary.says(vocabulary.folded(cell), vocabulary.NOT_ENERGY_TYPES):
+            raise NotRead(f"{cell!r}, no active energy")
+        if found is not None and found.channel == "gas" and found.scale is None and self._unitless:
+            raise NotRead("gas without a unit")
         if found is None:
             raise Rejected(f"{quoted(cell)} names no energy reading this service reads.")
         return found
 
     def _value(
-        self, row: list[str], quantity: Quantity, kind_of_row: RowType | None
+        self, row: list[str], quantity: Quantity, kind_of_row: RowType | None, meter: str
     ) -> tuple[float, Kind, Channel]:
         cell = row[quantity.column]
         try:
@@ -215,12 +220,17 @@ class RowReader:
                 value *= cells.number(row[quantity.factor_column], ".")
             except ValueError as error:
                 raise Rejected(self._bad(quantity.factor_column, error)) from None
-        return scaled(value, scale), kind, self._channel(quantity, kind_of_row)
+        return scaled(value, scale), kind, self._channel(quantity, kind_of_row, meter)
 
-    def _channel(self, quantity: Quantity, kind_of_row: RowType | None) -> Channel:
+    def _channel(
+        self, quantity: Quantity, kind_of_row: RowType | None, meter: str | None = None
+    ) -> Channel:
         channel = quantity.channel
         if kind_of_row is not None and kind_of_row.channel is not None:
             channel = kind_of_row.channel
+        key = meter if self.layout.meter_column is not None else ""
+        if channel == "" and key in self.layout.gas_meters:
+            channel = "gas"
         if channel == "" and quantity.column in self._loads:
             channel = "load"
         if channel == "load" and not self._has_import:
@@ -246,6 +256,8 @@ class RowReader:
             raise Missing
         scale, kind = units.of_cell(unit)
         if scale is None or kind is None:
+            if units.is_volume(unit):
+                raise NotRead("a volume (m³, litres) without a conversion factor to kWh")
             raise Rejected(f"Unit {quoted(unit)} is unknown; use Wh, kWh, MWh, kW, W or therms.")
         return scale, "register" if quantity.kind == "register" else kind
 

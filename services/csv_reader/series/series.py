@@ -2,24 +2,31 @@
 moved to their starts, power into energy, registers into differences, and whatever one
 channel holds from several sources (tariffs, phases) at one time summed."""
 
+from datetime import UTC as UTC_ZONE
 from datetime import datetime, timedelta, tzinfo
 
 from services.csv_reader.errors import Rejected
 from services.csv_reader.series.clock import Clock, utc_text
 from services.csv_reader.series.points import Point
 from services.csv_reader.series.readings import Reading
+from services.csv_reader.series.repeats import Repeats
 
 # Beyond any real meter, and inside what every store keeps (DynamoDB numbers: 1e-130..1e126).
 MAX_KWH = 1e15
 MIN_KWH = 1e-100
 DECIMALS = 9
+# A register that falls to this share of its value or less was restarted (a counter reset
+# each night, a new meter), as Home Assistant reads its `total_increasing` sensors.
+RESET_SHARE = 0.05
 
 
 class Series:
     """The readings a file's points make, summed per meter and time until drained."""
 
-    def __init__(self, zone: tzinfo, step: timedelta | None) -> None:
-        self.clock = Clock(zone)
+    def __init__(self, zone: tzinfo, step: timedelta | None, newest_first: bool = False) -> None:
+        self.clock = Clock(zone, newest_first)
+        self._zone = zone
+        self._repeats = Repeats()
         self._step = step
         self._hours = step / timedelta(hours=1) if step else 0.0
         self._registers: dict[tuple[str, str], tuple[datetime, float]] = {}
@@ -30,6 +37,8 @@ class Series:
         moment = self.clock.utc(point.when, point.meter, point.source)
         if point.at_end:
             moment -= self._required_step("interval ends")
+        if self._repeats.seen(point.meter, point.source, moment):
+            raise Rejected(self._repeated(point, moment))
         if point.kind == "power":
             self._required_step("average power")
             self._sum(point.meter, moment, point.source, point.value * self._hours)
@@ -44,6 +53,16 @@ class Series:
             readings.append(Reading(meter, timestamp, sum(parts.values())))
         self._sums = {}
         return readings
+
+    def _repeated(self, point: Point, moment: datetime) -> str:
+        column = point.source.split("|")[0]
+        sentence = (
+            f"Meter {point.meter} has a reading at {utc_text(moment)} from the column "
+            f"{column!r} on an earlier line already; this one is not stored."
+        )
+        if self._zone is UTC_ZONE and point.when.tzinfo is None:
+            sentence += " If the clocks went back in the file's zone, send it as `timezone`."
+        return sentence
 
     def _required_step(self, need: str) -> timedelta:
         if self._step is None:
@@ -60,6 +79,8 @@ class Series:
         (earlier, first), last = before, point.value
         if moment < earlier:  # a file newest first
             (earlier, first), last = (moment, point.value), before[1]
+        if 0 <= last <= RESET_SHARE * first:  # restarted: it counted from zero since
+            first = 0.0
         if last < first:
             raise Rejected(
                 f"The register went down from {first:g} to {last:g} kWh (a new meter or a "

@@ -1,6 +1,7 @@
 """Finding the header: the first row of the head, under any delimiter, whose names a table
 family reads; else the table that the head's values show."""
 
+from services.csv_reader.columns import units
 from services.csv_reader.errors import UnreadableFile
 from services.csv_reader.families import TABLE_FAMILIES, Candidate, long
 from services.csv_reader.layout import Layout
@@ -58,7 +59,7 @@ def _nearest(head: Head, layout: Layout, preamble: Preamble) -> Layout:
         line = head.lines[later]
         if _dated(line, layout.delimiter):
             break
-        if not line.strip():
+        if not line.strip() or units.unit_row(cells_of(line, layout.delimiter)):
             continue
         found = _by_names(
             Candidate(head, later, layout.delimiter, cells_of(line, layout.delimiter), preamble)

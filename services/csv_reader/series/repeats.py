@@ -1,0 +1,66 @@
+"""A second value of one series (a meter's column) at a time it already has a value for.
+
+Files hold them when a block repeats under the same header, when a unit row is taken for names
+that then coincide, or when local times repeat an hour and the file's zone is not known. Each
+series' times are kept as runs of even steps (a file's own order is one run, newest first too),
+so finding a repeat costs little and keeps no list of every time.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+MAX_RUNS = 64  # a file in no order at all: beyond these, earlier runs are not checked
+
+
+@dataclass(slots=True)
+class _Run:
+    start: datetime
+    step: timedelta | None = None
+    count: int = 1
+
+    def holds(self, moment: datetime) -> bool:
+        if self.step is None:
+            return moment == self.start
+        steps, rest = divmod(moment - self.start, self.step)
+        return not rest and 0 <= steps < self.count
+
+    def extends(self, moment: datetime) -> bool:
+        """Whether `moment` is the run's next time (taking it if so)."""
+        if self.step is None:
+            self.step = moment - self.start
+        elif moment - self.start != self.step * self.count:
+            return False
+        self.count += 1
+        return True
+
+
+@dataclass(slots=True)
+class _Series:
+    current: _Run
+    closed: list[_Run] = field(default_factory=list)
+
+    def holds(self, moment: datetime) -> bool:
+        return self.current.holds(moment) or any(run.holds(moment) for run in self.closed)
+
+    def add(self, moment: datetime) -> None:
+        if not self.current.extends(moment):
+            if len(self.closed) < MAX_RUNS:
+                self.closed.append(self.current)
+            self.current = _Run(moment)
+
+
+class Repeats:
+    def __init__(self) -> None:
+        self._series: dict[tuple[str, str], _Series] = {}
+
+    def seen(self, meter: str, source: str, moment: datetime) -> bool:
+        """Whether the series has a value at `moment` already; if not, it has one now."""
+        key = (meter, source)
+        series = self._series.get(key)
+        if series is None:
+            self._series[key] = _Series(_Run(moment))
+            return False
+        if series.holds(moment):
+            return True
+        series.add(moment)
+        return False
