@@ -6,7 +6,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from services.alerts import Alert
-from services.uploads import Preview, Upload, UploadLayout
+from services.uploads import Preview, ReadingCounts, Upload, UploadLayout
 
 Item = TypeVar("Item", bound=BaseModel)
 Record = TypeVar("Record")
@@ -47,6 +47,11 @@ class UploadReport(BaseModel):
     duplicate_of: str | None = Field(
         description="The upload this file repeats (same file and options, recently): its "
         "outcome is that upload's, and it raises no alert of its own"
+    )
+    readings: ReadingCounts | None = Field(
+        description="What the file's readings did to the store (null until it has been read): "
+        "how many were not stored before, changed a stored value, or equalled it (or met a "
+        "different value that a later upload had written)"
     )
     layout: UploadLayout | None = Field(
         description="How the file was read (null until it has been): its encoding, delimiter, "

@@ -43,7 +43,13 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     purge = ApplicationPurge(storage)
     spool = Spool(settings.data_dir / "incoming", settings.max_upload_bytes)
     alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels, cursors)
-    repeats = RepeatedFiles(storage.recent_files, storage.uploads, settings.duplicate_window_hours)
+    repeats = RepeatedFiles(
+        storage.recent_files,
+        storage.uploads,
+        storage.readings,
+        settings.duplicate_window_hours,
+        settings.inline_ingest_bytes,
+    )
     return Services(
         accounts=AccountService(
             storage.users,
@@ -57,6 +63,8 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         uploads=UploadService(
             storage.uploads,
             storage.objects,
+            storage.applications,
+            purge,
             repeats,
             UploadProcessor(
                 storage.uploads,

@@ -4,7 +4,6 @@ upload a previous run left unfinished)."""
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import BinaryIO
 
@@ -18,8 +17,10 @@ from tenacity import (
 )
 
 from services.alerts import AlertService, BreachTracker
-from services.clock import now_text
+from services.clock import creation_order, now_text
 from services.csv_reader import CsvFile, UnreadableFile
+from services.errors import NotFound
+from services.fair_workers import FairWorkers
 from services.file_reading import layout_of, open_csv
 from services.incoming import IncomingFile, Spool
 from services.meter_spans import MeterSpans
@@ -27,9 +28,13 @@ from services.rejected_lines import RejectedLines, errors_key
 from services.repeated_files import RepeatedFiles
 from storage.errors import StorageUnavailable
 from storage.ports import Applications, Meters, Objects, Readings, Uploads
-from storage.records import Application, RowProblem, Upload
+from storage.records import Application, MeterSpan, RowProblem, Upload
 
 KEPT_ERRORS = 100
+WORKERS = 2  # background threads that read files; one application may use all but one
+APPLICATION_GONE = (
+    "The application was deleted while the file was arriving; nothing of it was kept."
+)
 # Background processing waits out a storage outage for 1 + 2 + 4 + 8 + 16 seconds.
 PROCESSING_ATTEMPTS = 6
 WHOLE_FILE = 0  # the `line` of a problem with the file as a whole
@@ -40,6 +45,10 @@ logger = logging.getLogger(__name__)
 class _Interrupted(Exception):
     """The work stops: the server is stopping (the upload stays unfinished and is resumed on
     the next start), or its application was deleted (its records go with it)."""
+
+
+class _Gone(_Interrupted):
+    """The upload's application was deleted."""
 
 
 class UploadProcessor:
@@ -63,12 +72,16 @@ class UploadProcessor:
         self._repeats = repeats
         self._spool = spool
         self._stopping = threading.Event()
-        self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest")
+        self._workers = FairWorkers(WORKERS, "ingest")
 
     def now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
-        """Process while the client waits; an outage hands the upload to the workers."""
+        """Process while the client waits; an outage hands the upload to the workers.
+        NotFound when the application was deleted meanwhile."""
         try:
             report = self._process_or_fail(app, upload, incoming)
+        except _Gone:
+            incoming.discard()
+            raise NotFound(APPLICATION_GONE) from None
         except _Interrupted:
             incoming.discard()
             return upload
@@ -83,19 +96,17 @@ class UploadProcessor:
         return report
 
     def later(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> None:
-        """Process on a background worker, from the spooled file or else the stored object."""
-        self._workers.submit(self._in_background, app, upload, incoming)
+        """Process on a background worker, from the spooled file or else the stored object;
+        each application's uploads in its own queue, so none waits behind another's."""
 
-    def resume_unfinished(self) -> None:
-        """Queue every upload a previous run accepted but did not finish."""
-        for upload in self._uploads.list_unfinished():
-            app = self._applications.get(upload.app_id)
-            if app is not None:
-                self.later(app, upload, None)
+        def job() -> None:
+            self._in_background(app, upload, incoming)
+
+        self._workers.submit(app.id, job)
 
     def close(self) -> None:
         self._stopping.set()
-        self._workers.shutdown(wait=True, cancel_futures=True)
+        self._workers.close()
 
     def _in_background(
         self, app: Application, upload: Upload, incoming: IncomingFile | None
@@ -151,25 +162,32 @@ class UploadProcessor:
         source: AbstractContextManager[BinaryIO] = (
             incoming.path.open("rb") if incoming else self._objects.fetch(upload.object_key)
         )
+        spans = None
         with source as stream:
             try:
                 file = open_csv(stream, upload.meter_id, upload.timezone, upload.columns)
-                finished = self._read(app, upload, file)
+                finished, spans = self._read(app, upload, file)
             except UnreadableFile as error:
                 finished = _failed(upload, str(error), error)
         self._go_on(app)
+        if finished.status == "completed":  # before the report says so: repeats look there
+            self._repeats.remember(finished, spans)
         self._uploads.put(finished)
-        if finished.status == "completed":
-            self._repeats.remember(finished)
         return finished
 
     def _go_on(self, app: Application) -> None:
-        """Raise _Interrupted when the server is stopping or the application is gone."""
-        if self._stopping.is_set() or self._applications.get(app.id) is None:
+        """Raise _Interrupted when the server is stopping, _Gone when the application is."""
+        if self._stopping.is_set():
             raise _Interrupted
+        if self._applications.get(app.id) is None:
+            raise _Gone
 
-    def _read(self, app: Application, upload: Upload, file: CsvFile) -> Upload:
+    def _read(
+        self, app: Application, upload: Upload, file: CsvFile
+    ) -> tuple[Upload, list[MeterSpan] | None]:
+        """The upload as read, and the spans of the meters it wrote (None: too many)."""
         breaches = BreachTracker(upload.threshold_kwh)
+        writer = self._readings.writer(app.id, creation_order(upload.upload_id))
         meters = MeterSpans(lambda spans: self._meters.widen(app.id, spans))
         every_problem = RejectedLines(self._spool)
         problems: list[RowProblem] = []
@@ -178,7 +196,7 @@ class UploadProcessor:
             try:
                 for batch in file:
                     self._go_on(app)
-                    self._readings.put_many(app.id, batch.readings)
+                    writer.add(batch.readings)
                     breaches.observe(batch.readings)
                     meters.observe(batch.readings)
                     accepted += len(batch.readings)
@@ -189,6 +207,7 @@ class UploadProcessor:
             except UnreadableFile as error:  # a NEM file's records, found bad as they are read
                 error.layout = error.layout or file.report
                 raise
+            counts = writer.finish()
             meters.flush()
             kept = every_problem.keep(self._objects, errors_key(upload.object_key))
         finally:
@@ -196,7 +215,7 @@ class UploadProcessor:
         alert_id = (
             self._alerts.raise_alert(app, upload.upload_id, breaches) if breaches.count else None
         )
-        return upload.model_copy(
+        finished = upload.model_copy(
             update={
                 "status": "completed",
                 "rows_total": accepted + rejected,
@@ -206,9 +225,11 @@ class UploadProcessor:
                 "errors_key": kept,
                 "alert_id": alert_id,
                 "layout": layout_of(file.report),
+                "readings": counts,
                 "completed_at": now_text(),
             }
         )
+        return finished, meters.kept()
 
 
 def _failed(upload: Upload, reason: str, error: UnreadableFile | None = None) -> Upload:

@@ -1,11 +1,24 @@
-"""A file sent again is not read again: within DUPLICATE_WINDOW_HOURS of an upload completing,
-the same file with the same options (its content digest) is answered by that upload."""
+"""A file sent again is not read again: within DUPLICATE_WINDOW_HOURS, the same file with the
+same options (its content digest) is answered by the upload that holds it, as long as nothing
+has changed that upload's readings since.
+
+The first upload of a file claims it with one conditional write, so of many sends at once only
+one is read. A later send waits a little for a small holder still being read; one whose holder
+failed, or whose readings a later upload changed, claims the file in its place and is read.
+"""
 
 import time
 from collections.abc import Callable
 
-from storage.ports import RecentFiles, Uploads
-from storage.records import Upload
+from services.clock import creation_order
+from storage.errors import StorageUnavailable
+from storage.ports import Readings, RecentFiles, Uploads
+from storage.records import MeterSpan, RecentFile, Upload
+
+# A send meets a holder that changes under it (finishes, fails, is replaced): look again.
+CLAIM_ROUNDS = 4
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.1
 
 
 class RepeatedFiles:
@@ -13,25 +26,80 @@ class RepeatedFiles:
         self,
         recent: RecentFiles,
         uploads: Uploads,
+        readings: Readings,
         window_hours: float,
+        inline_bytes: int,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._recent = recent
         self._uploads = uploads
+        self._readings = readings
         self._window_seconds = int(window_hours * 3600)
+        self._inline_bytes = inline_bytes
         self._clock = clock
+        self._sleep = sleep
 
-    def original_of(self, upload: Upload) -> Upload | None:
-        """The completed upload this one repeats, if any."""
+    def claim(self, upload: Upload) -> Upload | None:
+        """None when `upload` now holds its file and is to be read; else the upload it
+        repeats: completed with its readings unchanged, or still being read."""
         if self._window_seconds <= 0:
             return None
-        found = self._recent.find(upload.app_id, upload.content_digest, int(self._clock()))
-        original = self._uploads.get(upload.app_id, found) if found else None
-        return original if original is not None and original.status == "completed" else None
+        replacing: str | None = None
+        for _ in range(CLAIM_ROUNDS):
+            now = int(self._clock())
+            held = RecentFile(upload_id=upload.upload_id, expires_at=now + self._window_seconds)
+            holder = self._recent.claim(upload.app_id, upload.content_digest, held, now, replacing)
+            if holder is None:
+                return None
+            original = self._uploads.get(upload.app_id, holder.upload_id)
+            if original is not None and not original.finished:
+                original = self._finished(original)
+                if not original.finished:
+                    return original
+                continue  # its record now says which readings it wrote
+            if (
+                original is None
+                or original.status != "completed"
+                or self._changed(upload.app_id, holder)
+            ):
+                replacing = holder.upload_id
+                continue
+            return original
+        raise StorageUnavailable("the record of a repeated file kept changing while it was read")
 
-    def remember(self, upload: Upload) -> None:
+    def remember(self, upload: Upload, spans: list[MeterSpan] | None) -> None:
+        """Say which readings the holder of its file wrote, before its report says completed."""
         if self._window_seconds > 0:
-            expires_at = int(self._clock()) + self._window_seconds
-            self._recent.remember(
-                upload.app_id, upload.content_digest, upload.upload_id, expires_at
+            held = RecentFile(
+                upload_id=upload.upload_id,
+                expires_at=int(self._clock()) + self._window_seconds,
+                spans=spans,
             )
+            self._recent.remember(upload.app_id, upload.content_digest, held)
+
+    def release(self, upload: Upload) -> None:
+        """Give up the file of an upload that could not be kept, for its next send."""
+        if self._window_seconds > 0:
+            self._recent.release(upload.app_id, upload.content_digest, upload.upload_id)
+
+    def _finished(self, original: Upload) -> Upload:
+        """The holder once it is finished, waiting a little for a small one read right away."""
+        if original.size_bytes > self._inline_bytes:
+            return original
+        deadline = self._clock() + WAIT_SECONDS
+        while not original.finished and self._clock() < deadline:
+            self._sleep(POLL_SECONDS)
+            found = self._uploads.get(original.app_id, original.upload_id)
+            if found is None:
+                return original.model_copy(update={"status": "failed"})
+            original = found
+        return original
+
+    def _changed(self, app_id: str, holder: RecentFile) -> bool:
+        """Whether a later upload changed any reading the holder wrote; a file of too many
+        meters to keep their spans is read again."""
+        if holder.spans is None:
+            return True
+        order = creation_order(holder.upload_id)
+        return self._readings.changed_since(app_id, holder.spans, order)

@@ -15,16 +15,25 @@ from services.errors import InProgress, NotFound
 from services.incoming import IncomingFile
 from services.json_text import NotJson, parsed
 from services.previews import Preview, preview
-from services.processing import UploadProcessor
+from services.processing import APPLICATION_GONE, UploadProcessor
+from services.purges import ApplicationPurge
 from services.rejected_lines import as_csv, read_back
 from services.repeated_files import RepeatedFiles
 from services.thresholds import Threshold
 from storage.errors import StorageUnavailable
-from storage.ports import Objects, Uploads
-from storage.records import Application, CsvColumns, Page, Upload, UploadLayout
+from storage.ports import Applications, Objects, Uploads
+from storage.records import (
+    Application,
+    CsvColumns,
+    Page,
+    ReadingCounts,
+    Upload,
+    UploadLayout,
+)
 
 __all__ = [
     "Preview",
+    "ReadingCounts",
     "Upload",
     "UploadLayout",
     "UploadOptions",
@@ -33,6 +42,7 @@ __all__ = [
 ]
 
 NO_UPLOAD = "No upload with this id."
+
 STILL_READING = "The upload is still being read; its errors file is ready when it is finished."
 READ_RETRY_SECONDS = 2
 
@@ -104,6 +114,8 @@ class UploadService:
         self,
         uploads: Uploads,
         objects: Objects,
+        applications: Applications,
+        purge: ApplicationPurge,
         repeats: RepeatedFiles,
         processor: UploadProcessor,
         cursors: CursorSeal,
@@ -111,6 +123,8 @@ class UploadService:
     ) -> None:
         self._uploads = uploads
         self._objects = objects
+        self._applications = applications
+        self._purge = purge
         self._repeats = repeats
         self._processor = processor
         self._cursors = cursors
@@ -158,14 +172,15 @@ class UploadService:
         upload = self._uploads.get(app.id, upload_id)
         if upload is None:
             raise NotFound(NO_UPLOAD)
-        return upload
+        return self._settled(upload)
 
     def list(self, app: Application, limit: int, cursor: str | None) -> Page[Upload]:
-        return self._cursors.page(
+        page = self._cursors.page(
             f"uploads:{app.id}",
             cursor,
             lambda opened: self._uploads.list_recent(app.id, limit, opened),
         )
+        return page.model_copy(update={"items": [self._settled(u) for u in page.items]})
 
     def rejected_lines(self, app: Application, upload_id: str) -> Iterator[bytes]:
         """Every problem of a finished upload as CSV, in chunks: NotFound for an upload the
@@ -178,7 +193,20 @@ class UploadService:
         return read_back(self._objects, upload.errors_key)
 
     def resume_unfinished(self) -> None:
-        self._processor.resume_unfinished()
+        """Go on with every upload a previous run accepted but did not finish: a repeat takes
+        its original's outcome once there is one; an upload whose application is gone (it was
+        deleted while the file arrived) is deleted with the rest of that application's data."""
+        gone: set[str] = set()
+        for upload in self._uploads.list_unfinished():
+            app = self._applications.get(upload.app_id)
+            if app is None:
+                gone.add(upload.app_id)
+            elif upload.duplicate_of is not None:
+                self._settled(upload)
+            else:
+                self._processor.later(app, upload, None)
+        for app_id in gone:
+            self._purge.start(app_id)
 
     def close(self) -> None:
         self._processor.close()
@@ -197,7 +225,7 @@ class UploadService:
     def _store(self, app: Application, incoming: IncomingFile, options: UploadOptions) -> Upload:
         incoming.finish()
         upload = self._new_upload(app, incoming, options)
-        original = None if options.force else self._repeats.original_of(upload)
+        original = None if options.force else self._repeats.claim(upload)
         if original is not None:
             repeat = _repeat_of(upload, original)
             self._uploads.put(repeat)
@@ -206,11 +234,29 @@ class UploadService:
         try:
             self._uploads.put(upload)
         except BaseException:
-            # Never an object without its record: the client sends the file again.
-            with contextlib.suppress(StorageUnavailable):
-                self._objects.delete(upload.object_key)
+            self._forget(upload)  # never an object without its record: the client sends again
             raise
+        if self._applications.get(app.id) is None:  # deleted while the file arrived
+            self._forget(upload)
+            raise NotFound(APPLICATION_GONE)
         return upload
+
+    def _forget(self, upload: Upload) -> None:
+        with contextlib.suppress(StorageUnavailable):
+            self._objects.delete(upload.object_key)
+            self._uploads.delete(upload.app_id, upload.upload_id)
+            self._repeats.release(upload)
+
+    def _settled(self, upload: Upload) -> Upload:
+        """A repeat answered while its original was still being read takes its outcome."""
+        if upload.finished or upload.duplicate_of is None:
+            return upload
+        original = self._uploads.get(upload.app_id, upload.duplicate_of)
+        if original is None or not original.finished:
+            return upload
+        settled = _repeat_of(upload, original)
+        self._uploads.put(settled)
+        return settled
 
     def _new_upload(
         self, app: Application, incoming: IncomingFile, options: UploadOptions
@@ -235,7 +281,8 @@ class UploadService:
 
 
 def _repeat_of(upload: Upload, original: Upload) -> Upload:
-    """The report of a file sent again: the original's outcome, without an alert of its own."""
+    """The report of a file sent again: the original's outcome (so far), without an alert of
+    its own."""
     return upload.model_copy(
         update={
             "rows_total": original.rows_total,
@@ -243,10 +290,11 @@ def _repeat_of(upload: Upload, original: Upload) -> Upload:
             "rows_rejected": original.rows_rejected,
             "errors": original.errors,
             "errors_key": original.errors_key,
-            "status": "completed",
+            "status": original.status,
             "object_key": original.object_key,
             "duplicate_of": original.upload_id,
             "layout": original.layout,
-            "completed_at": now_text(),
+            "readings": original.readings,
+            "completed_at": now_text() if original.finished else None,
         }
     )

@@ -79,6 +79,8 @@ class Uploads(Protocol):
     def list_unfinished(self) -> list[Upload]:
         """Uploads of every application still queued or processing, to resume after a crash."""
 
+    def delete(self, app_id: str, upload_id: str) -> None: ...
+
     def delete_app(self, app_id: str) -> None:
         """Forget every upload record of the application."""
 

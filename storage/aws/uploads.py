@@ -44,6 +44,9 @@ class _NewestFirst(Generic[M]):
         )
         return Page(items=load_all(self._model, items), next_cursor=next_cursor)
 
+    def delete(self, app_id: str, record_id: str) -> None:
+        self._table.delete(app_id, record_id)
+
     def delete_app(self, app_id: str) -> None:
         self._table.delete_matching(KeyRange(self._table.keys[0], app_id))
 
@@ -71,6 +74,9 @@ class DynamoUploads:
 
     def list_unfinished(self) -> list[Upload]:
         return self._records.flagged()
+
+    def delete(self, app_id: str, upload_id: str) -> None:
+        self._records.delete(app_id, upload_id)
 
     def delete_app(self, app_id: str) -> None:
         self._records.delete_app(app_id)

@@ -35,6 +35,12 @@ class SqliteUploads:
             rows = connection.execute("SELECT doc FROM uploads WHERE unfinished = 1").fetchall()
         return [Upload.model_validate_json(doc) for (doc,) in rows]
 
+    def delete(self, app_id: str, upload_id: str) -> None:
+        with self._db.writing() as connection:
+            connection.execute(
+                "DELETE FROM uploads WHERE app_id = ? AND upload_id = ?", (app_id, upload_id)
+            )
+
     def delete_app(self, app_id: str) -> None:
         _delete_app(self._db, "uploads", app_id)
 

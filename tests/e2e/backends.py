@@ -4,6 +4,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from storage.aws.schema import USAGE_BY_DAY_INDEX
 from tests.aws_servers import AwsServers, aws_env, new_prefix, server_client
 from tests.support import ServerProcess
 
@@ -94,7 +95,7 @@ def _aws_counts(env: dict[str, str], app_id: str) -> dict[str, int]:
         Bucket=env["S3_BUCKET"], Prefix=f"uploads/{app_id}/"
     )
     return {
-        "readings": count("USAGE_TABLE", "app_id-ts_meter-index"),
+        "readings": count("USAGE_TABLE", USAGE_BY_DAY_INDEX),
         "meters": count("METERS_TABLE"),
         "uploads": count("UPLOADS_TABLE"),
         "alerts": count("ALERTS_TABLE"),
