@@ -6,9 +6,12 @@ another's waiting behind them."""
 import logging
 import threading
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
+# How long a background step waits at most while clients wait: it slows, it never stops.
+GIVE_WAY_SECONDS = 0.5
 
 
 class FairWorkers:
@@ -75,3 +78,31 @@ class FairWorkers:
                 self._turn = (self._turn + step + 1) % max(1, len(apps))
                 return app_id, job
         return None
+
+
+class ClientsFirst:
+    """Work a client waits for goes before background work: while any runs, each step of
+    background work pauses (at most GIVE_WAY_SECONDS), so the waiting client has the
+    interpreter to itself most of the time."""
+
+    def __init__(self) -> None:
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self._none_waiting = threading.Event()
+        self._none_waiting.set()
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        with self._lock:
+            self._waiting += 1
+            self._none_waiting.clear()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiting -= 1
+                if not self._waiting:
+                    self._none_waiting.set()
+
+    def give_way(self) -> None:
+        self._none_waiting.wait(GIVE_WAY_SECONDS)

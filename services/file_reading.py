@@ -2,6 +2,7 @@
 the upload's meter, time zone and column mapping, and the layout report the upload keeps."""
 
 import dataclasses
+from collections.abc import Callable
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ def open_csv(
     timezone: str | None,
     columns: CsvColumns | None,
     batch_size: int = BATCH_ROWS,
+    pause: Callable[[], None] | None = None,
 ) -> CsvFile:
     """The file, read under its upload's options; raises UnreadableFile."""
     return read_csv(
@@ -26,6 +28,7 @@ def open_csv(
         timezone=ZoneInfo(timezone) if timezone else None,
         batch_size=batch_size,
         columns=ColumnMap(**columns.model_dump()) if columns else None,
+        pause=pause,
     )
 
 

@@ -20,7 +20,7 @@ from services.alerts import AlertService, BreachTracker
 from services.clock import creation_order, now_text
 from services.csv_reader import CsvFile, UnreadableFile
 from services.errors import NotFound
-from services.fair_workers import FairWorkers
+from services.fair_workers import ClientsFirst, FairWorkers
 from services.file_reading import layout_of, open_csv
 from services.incoming import IncomingFile, Spool
 from services.meter_spans import MeterSpans
@@ -32,6 +32,9 @@ from storage.records import Application, MeterSpan, RowProblem, Upload
 
 KEPT_ERRORS = 100
 WORKERS = 2  # background threads that read files; one application may use all but one
+# Each read of the disk lets other threads run, and taking the interpreter back can wait a
+# switch interval: few large reads keep a client's upload quick beside background work.
+READ_BUFFER = 1 << 20
 APPLICATION_GONE = (
     "The application was deleted while the file was arriving; nothing of it was kept."
 )
@@ -73,12 +76,14 @@ class UploadProcessor:
         self._spool = spool
         self._stopping = threading.Event()
         self._workers = FairWorkers(WORKERS, "ingest")
+        self._clients = ClientsFirst()
 
     def now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
         """Process while the client waits; an outage hands the upload to the workers.
         NotFound when the application was deleted meanwhile."""
         try:
-            report = self._process_or_fail(app, upload, incoming)
+            with self._clients.waiting():
+                report = self._process_or_fail(app, upload, incoming, background=False)
         except _Gone:
             incoming.discard()
             raise NotFound(APPLICATION_GONE) from None
@@ -127,7 +132,7 @@ class UploadProcessor:
             reraise=True,
         )
         try:
-            retrying(self._process_or_fail, app, upload, incoming)
+            retrying(self._process_or_fail, app, upload, incoming, background=True)
         except StorageUnavailable:
             logger.error(
                 "upload left unfinished until the next start", extra={"upload_id": upload.upload_id}
@@ -142,11 +147,12 @@ class UploadProcessor:
         self._stopping.wait(seconds)
 
     def _process_or_fail(
-        self, app: Application, upload: Upload, incoming: IncomingFile | None
+        self, app: Application, upload: Upload, incoming: IncomingFile | None, background: bool
     ) -> Upload:
-        """Process; an unexpected error fails the upload (and is logged) rather than looping."""
+        """Process; an unexpected error fails the upload (and is logged) rather than looping.
+        `background`: no client waits for it, so it gives way to those that do."""
         try:
-            return self._process(app, upload, incoming)
+            return self._process(app, upload, incoming, background)
         except (StorageUnavailable, _Interrupted):
             raise
         except Exception:
@@ -155,18 +161,28 @@ class UploadProcessor:
             self._uploads.put(failed)
             return failed
 
-    def _process(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> Upload:
+    def _process(
+        self, app: Application, upload: Upload, incoming: IncomingFile | None, background: bool
+    ) -> Upload:
         self._go_on(app)
         upload = upload.model_copy(update={"status": "processing"})
         self._uploads.put(upload)
         source: AbstractContextManager[BinaryIO] = (
-            incoming.path.open("rb") if incoming else self._objects.fetch(upload.object_key)
+            incoming.path.open("rb", buffering=READ_BUFFER)
+            if incoming
+            else self._objects.fetch(upload.object_key)
         )
         spans = None
         with source as stream:
             try:
-                file = open_csv(stream, upload.meter_id, upload.timezone, upload.columns)
-                finished, spans = self._read(app, upload, file)
+                file = open_csv(
+                    stream,
+                    upload.meter_id,
+                    upload.timezone,
+                    upload.columns,
+                    pause=self._clients.give_way if background else None,
+                )
+                finished, spans = self._read(app, upload, file, background)
             except UnreadableFile as error:
                 finished = _failed(upload, str(error), error)
         self._go_on(app)
@@ -183,7 +199,7 @@ class UploadProcessor:
             raise _Gone
 
     def _read(
-        self, app: Application, upload: Upload, file: CsvFile
+        self, app: Application, upload: Upload, file: CsvFile, background: bool
     ) -> tuple[Upload, list[MeterSpan] | None]:
         """The upload as read, and the spans of the meters it wrote (None: too many)."""
         breaches = BreachTracker(upload.threshold_kwh)
@@ -196,14 +212,18 @@ class UploadProcessor:
             try:
                 for batch in file:
                     self._go_on(app)
+                    if background:
+                        self._clients.give_way()
                     writer.add(batch.readings)
                     breaches.observe(batch.readings)
                     meters.observe(batch.readings)
                     accepted += len(batch.readings)
                     rejected += len(batch.errors)
-                    noted = [RowProblem(line=e.line, error=e.error) for e in batch.errors]
-                    every_problem.add(noted)
-                    problems.extend(noted[: KEPT_ERRORS - len(problems)])
+                    every_problem.add(batch.errors)  # (line, error) pairs, written as they are
+                    problems.extend(
+                        RowProblem(line=e.line, error=e.error)
+                        for e in batch.errors[: KEPT_ERRORS - len(problems)]
+                    )
             except UnreadableFile as error:  # a NEM file's records, found bad as they are read
                 error.layout = error.layout or file.report
                 raise

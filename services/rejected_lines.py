@@ -4,7 +4,7 @@ only the first few."""
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from services.incoming import IncomingFile, Spool
 from storage.ports import Objects
@@ -26,14 +26,14 @@ class RejectedLines:
         self._spool = spool
         self._file: IncomingFile | None = None
 
-    def add(self, problems: Iterable[RowProblem]) -> None:
-        problems = list(problems)
+    def add(self, problems: Sequence[tuple[int, str]]) -> None:
+        """A batch of (line, error) pairs, written in one go."""
         if not problems:
             return
         if self._file is None:
             self._file = self._spool.scratch("errors.csv")
             self._file.write(_encoded([HEADER]))
-        self._file.write(_encoded((problem.line, problem.error) for problem in problems))
+        self._file.write(_encoded(problems))
 
     def keep(self, objects: Objects, key: str) -> str | None:
         """Store what was written under `key`; None (and nothing stored) when nothing was."""

@@ -16,7 +16,7 @@ from storage.ports import Readings, RecentFiles, Uploads
 from storage.records import MeterSpan, RecentFile, Upload
 
 # A send meets a holder that changes under it (finishes, fails, is replaced): look again.
-CLAIM_ROUNDS = 4
+CLAIM_ROUNDS = 8
 WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.1
 
@@ -53,11 +53,12 @@ class RepeatedFiles:
             if holder is None:
                 return None
             original = self._uploads.get(upload.app_id, holder.upload_id)
-            if original is not None and not original.finished:
-                original = self._finished(original)
-                if not original.finished:
+            if original is None or not original.finished:
+                original = self._finished(upload.app_id, holder.upload_id, original)
+                if original is not None and not original.finished:
                     return original
-                continue  # its record now says which readings it wrote
+                if original is not None:
+                    continue  # finished now: its record says which readings it wrote
             if (
                 original is None
                 or original.status != "completed"
@@ -83,17 +84,17 @@ class RepeatedFiles:
         if self._window_seconds > 0:
             self._recent.release(upload.app_id, upload.content_digest, upload.upload_id)
 
-    def _finished(self, original: Upload) -> Upload:
-        """The holder once it is finished, waiting a little for a small one read right away."""
-        if original.size_bytes > self._inline_bytes:
-            return original
+    def _finished(self, app_id: str, upload_id: str, original: Upload | None) -> Upload | None:
+        """The holder once it is finished, waiting a little for one still being stored (no
+        record yet) or for a small one read right away; None when it never was stored."""
         deadline = self._clock() + WAIT_SECONDS
-        while not original.finished and self._clock() < deadline:
+        while original is None or not original.finished:
+            if original is not None and original.size_bytes > self._inline_bytes:
+                return original  # read in the background: answered as its repeat now
+            if self._clock() >= deadline:
+                return original
             self._sleep(POLL_SECONDS)
-            found = self._uploads.get(original.app_id, original.upload_id)
-            if found is None:
-                return original.model_copy(update={"status": "failed"})
-            original = found
+            original = self._uploads.get(app_id, upload_id)
         return original
 
     def _changed(self, app_id: str, holder: RecentFile) -> bool:

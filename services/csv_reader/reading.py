@@ -48,13 +48,15 @@ def read_csv(
     timezone: tzinfo | None = None,
     batch_size: int = 5000,
     columns: ColumnMap | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> "CsvFile":
     """The file's layout, decided over the whole file, and its readings in batches.
 
     `stream` is a seekable binary file: it is read through once for its encoding and once
     for the evidence of its rows before the first batch, then again for the batches. Raises
     UnreadableFile at once when the file cannot be read at all. `columns` names the columns
-    of a layout no family knows.
+    of a layout no family knows. `pause` is called now and then while the rows are searched
+    for evidence, for a caller that lets other work go first.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -68,7 +70,7 @@ def read_csv(
         return NemFile(stream, encoding, family, batch_size)
     try:
         layout = layout_from_map(head, columns) if columns else find_layout(head)
-        layout = _with_evidence(layout, head, lines, lambda: _lines(stream, encoding))
+        layout = _with_evidence(layout, head, lines, lambda: _lines(stream, encoding), pause)
     except UnreadableFile as error:
         if error.layout is None:
             error.layout = partial(encoding.name, None, None, [])
@@ -100,7 +102,11 @@ def _detach(lines: Iterator[str]) -> None:
 
 
 def _with_evidence(
-    layout: Layout, head: Head, rest: Iterator[str], again: Callable[[], Iterator[str]]
+    layout: Layout,
+    head: Head,
+    rest: Iterator[str],
+    again: Callable[[], Iterator[str]],
+    pause: Callable[[], None] | None,
 ) -> Layout:
     """The layout settled by every row of the file (the head's and the rest)."""
     provisional = replace(layout, date_order=_first_order(layout, head))
@@ -108,7 +114,7 @@ def _with_evidence(
     needs_step = _needs_step(layout)
     asked = questions_for(provisional, needs_step, _aware(provisional, head))
     zone = str(head.zone) if head.zone else None
-    final = settled(provisional, answers(gather(rows, asked, provisional)), zone)
+    final = settled(provisional, answers(gather(rows, asked, provisional, pause)), zone)
     if needs_step and final.date_order != provisional.date_order:
         final = replace(final, step=_step_again(final, again()))
     return final

@@ -1,7 +1,7 @@
 """The evidence pass: every row of the file, asked each question still open, until no
 question is open or the file ends."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -24,6 +24,7 @@ from services.csv_reader.table import footer
 
 # Settled questions are dropped every so many rows: checking after each row costs more.
 CHECK_EVERY = 64
+PAUSE_EVERY = 64 * CHECK_EVERY
 
 
 @dataclass
@@ -106,9 +107,15 @@ def questions_for(layout: Layout, step_needed: bool, aware: bool) -> Questions:
     return asked
 
 
-def gather(rows: Iterable[list[str]], asked: Questions, layout: Layout) -> Questions:
+def gather(
+    rows: Iterable[list[str]],
+    asked: Questions,
+    layout: Layout,
+    pause: Callable[[], None] | None = None,
+) -> Questions:
     """Ask every data row the open questions; the rows stop being read once none is open.
-    A row whose time holds no digit (a total, a note) is no evidence."""
+    A row whose time holds no digit (a total, a note) is no evidence. `pause` is called every
+    PAUSE_EVERY rows."""
     open_ = [q for q in asked.all() if not q.settled]
     no_data = footer.judge(layout)
     for count, row in enumerate(rows, 1):
@@ -120,6 +127,8 @@ def gather(rows: Iterable[list[str]], asked: Questions, layout: Layout) -> Quest
             open_ = [q for q in open_ if not q.settled]
             if not open_:
                 break
+            if pause is not None and count % PAUSE_EVERY == 0:
+                pause()
     return asked
 
 

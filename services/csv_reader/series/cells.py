@@ -13,6 +13,10 @@ Decimal = Literal[".", ","]
 DateOrder = Literal["ymd", "dmy", "mdy"]
 QUOTED_CHARACTERS = 40
 DIGIT = re.compile(r"\d")
+# What a number in any notation is made of: digits, marks, groups, a sign, an exponent.
+NUMBERISH = re.compile(
+    r"[+-]?[\d.,' \u00a0\u202f\u2009]*\d[\d.,' \u00a0\u202f\u2009]*(?:[eE][+-]?\d+)?"
+)
 NUMERIC_DATE = re.compile(
     r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2}(?!\d))"
     r"|(?P<iso_year>\d{4})(?P<iso_sep>[/.-])(?P<iso_month>\d{1,2})(?P=iso_sep)(?P<iso_day>\d{1,2})"
@@ -112,6 +116,14 @@ def any_number(cell: str) -> float | None:
     text = cell.strip()
     if not text or not (text[0].isdigit() or text[0] in "+-."):
         return None
+    try:
+        value = float(text)  # the common case
+    except ValueError:
+        if NUMBERISH.fullmatch(text) is None:  # garbage costs no sentence it would not use
+            return None
+    else:
+        if math.isfinite(value) and "_" not in text:
+            return value
     if "," in text and "." in text:
         decimal: Decimal = "," if text.rfind(",") > text.rfind(".") else "."
     else:
