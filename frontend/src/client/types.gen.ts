@@ -613,6 +613,27 @@ export type Previews = {
 };
 
 /**
+ * ReadingCounts
+ *
+ * What a file's readings did to the store: how many were not stored before, changed a
+ * stored value, or equalled it (or met a different value a later upload had written).
+ */
+export type ReadingCounts = {
+    /**
+     * New
+     */
+    new?: number;
+    /**
+     * Replaced
+     */
+    replaced?: number;
+    /**
+     * Unchanged
+     */
+    unchanged?: number;
+};
+
+/**
  * ReadingOut
  */
 export type ReadingOut = {
@@ -860,6 +881,10 @@ export type UploadReport = {
      * The upload this file repeats (same file and options, recently): its outcome is that upload's, and it raises no alert of its own
      */
     duplicate_of: string | null;
+    /**
+     * What the file's readings did to the store (null until it has been read): how many were not stored before, changed a stored value, or equalled it (or met a different value that a later upload had written)
+     */
+    readings: ReadingCounts | null;
     /**
      * How the file was read (null until it has been): its encoding, delimiter, notation, time zone, interval and what each column holds; for a file that failed, what of it was found
      */
