@@ -360,3 +360,127 @@ def test_a_nem12_stream_is_claimed_whatever_its_nmi_looks_like() -> None:
 
     assert file.report.family == "nem12"
     assert sum(r.kwh for r in readings) == pytest.approx(24.0)
+
+
+# A second pass over real exports
+
+
+def test_a_nem12_meters_import_streams_are_summed_not_overwritten() -> None:
+    day = ",".join(["1.0"] * 48)
+    data = (
+        "100,NEM12,200506081149,UNITEDDP,NEMMCO\r\n"
+        "200,NEM1201002,E1E2,E1,E1,N1,01002,KWH,30,\r\n"
+        f"300,20050315,{day},A,,,20050316014209,\r\n"
+        "200,NEM1201002,E1E2,E2,E2,N1,01002,KWH,30,\r\n"
+        f"300,20050315,{day},A,,,20050316014209,\r\n"
+        "900\r\n"
+    )
+
+    readings, _, _ = read(data.encode())
+
+    assert len(readings) == 48
+    assert sum(r.kwh for r in readings) == pytest.approx(96.0)
+
+
+def test_a_zones_abbreviation_in_the_time_columns_name_is_its_zone() -> None:
+    data = (
+        b'"Time (CET/CEST)","Actual Total Load [MW] - BZN|FI"\r\n'
+        b'"01.07.2019 00:00 - 01.07.2019 01:00","10467"\r\n'
+        b'"01.07.2019 01:00 - 01.07.2019 02:00","10152"\r\n'
+    )
+
+    readings, _, file = read(data, meter_id="fi", timezone=ZoneInfo("Europe/Helsinki"))
+
+    assert readings[0].timestamp == "2019-06-30T22:00:00Z"
+    assert file.report.timezone_source == "file"
+
+
+def test_a_unit_line_above_the_header_gives_the_unit() -> None:
+    data = (
+        "単位[MW平均],,\r\nDATE,TIME,太陽光発電実績\r\n2026/04/01,00:00,2\r\n2026/04/01,00:30,2\r\n"
+    )
+
+    readings, _, _ = read(data.encode("cp932"), meter_id="area", timezone=ZoneInfo("Asia/Tokyo"))
+
+    assert [(r.meter_id, r.kwh) for r in readings] == [("area:generation", 1000.0)] * 2
+
+
+def test_a_short_shift_jis_file_is_read_in_its_code_page() -> None:
+    data = "予測値（Ａ－２）\r\n日付,時間帯_自,使用電力量(kWh)\r\n2025/04/16,0:00,1.5\r\n2025/04/16,0:30,1.6\r\n"
+
+    readings, _, file = read(data.encode("cp932"), meter_id="m", timezone=ZoneInfo("Asia/Tokyo"))
+
+    assert file.report.encoding == "shift_jis"
+    assert [r.kwh for r in readings] == [1.5, 1.6]
+
+
+@pytest.mark.parametrize(
+    ("header", "meters"),
+    [
+        ("Vanaf;Tot;Verbruik", {"m"}),
+        ("datum;afname verbruik normaal;invoeding productie normaal", {"m", "m:export"}),
+        ("Date;From Grid (kWh);To Grid (kWh)", {"m", "m:export"}),
+        ("Date;Thermal_Generation;Hydro_Water_Generation", {"m:generation"}),
+    ],
+)
+def test_words_of_real_headers_name_their_columns(header: str, meters: set[str]) -> None:
+    columns = header.count(";")
+    first = "2013-03-30 00:00;2013-03-31 00:00" if header.startswith("Vanaf") else "30-03-2013"
+    second = "2013-03-31 00:00;2013-04-01 00:00" if header.startswith("Vanaf") else "31-03-2013"
+    values = ";".join(["5"] * (columns - (1 if header.startswith("Vanaf") else 0)))
+    data = f"{header}\r\n{first};{values}\r\n{second};{values}\r\n".encode()
+
+    readings, _, _ = read(data, meter_id="m", timezone=AMSTERDAM)
+
+    assert {r.meter_id for r in readings} == meters
+
+
+def test_a_forecast_beside_the_actual_values_is_not_read() -> None:
+    data = (
+        b'"Time (UTC)","Day-ahead Total Load Forecast [MW]","Actual Total Load [MW]"\r\n'
+        b'"01.01.2019 00:00 - 01.01.2019 01:00","10018","10467"\r\n'
+        b'"01.01.2019 01:00 - 01.01.2019 02:00","9692","10152"\r\n'
+    )
+
+    readings, _, _ = read(data, meter_id="m")
+
+    assert [r.kwh for r in readings] == [10_467_000.0, 10_152_000.0]
+
+
+def test_a_total_beside_its_parts_is_the_channels_quantity() -> None:
+    data = (
+        "日付,時間帯_自,エリア総発電量(kWh),エリア風力・太陽光発電量(kWh)\r\n"
+        "20250415,0:00,1731270,164500\r\n20250415,0:30,1706840,175000\r\n"
+    ).encode("cp932")
+
+    readings, _, _ = read(data, meter_id="m", timezone=ZoneInfo("Asia/Tokyo"))
+
+    assert [r.kwh for r in readings] == [1731270.0, 1706840.0]
+
+
+def test_a_register_with_a_small_dip_is_a_register_and_the_dip_is_said() -> None:
+    values = [22800, 22810, 22820, 22830, 22840, 22850, 22834, 22844, 22854, 22864, 22874]
+    rows = "".join(f"{1534266000 + 3600 * i},{v}\n" for i, v in enumerate(values))
+
+    readings, errors, _ = read(rows.encode(), meter_id="m", timezone=AMSTERDAM)
+
+    assert {r.kwh for r in readings} == {10.0}
+    assert len(errors) == 1
+    assert "went down" in errors[0]
+
+
+def test_a_row_written_twice_with_the_same_value_is_no_error() -> None:
+    rows = "".join(f"2024-05-01 {h:02d}:00;{h},5\r\n" for h in range(6))
+    data = ("Zeit;Verbrauch (kWh)\r\n" + rows + rows).encode()
+
+    readings, errors, _ = read(data, meter_id="m", timezone=AMSTERDAM)
+
+    assert errors == []
+    assert len(readings) == 6
+
+
+def test_a_meter_reading_under_a_water_title_is_refused_as_water() -> None:
+    data = "Wasser\r\n\r\nDatum;Zählerstand;Kommentar\r\n29.10.2022 11:39;120,5;\r\n".encode()
+
+    with pytest.raises(UnreadableFile, match="holds water"):
+        read(data, meter_id="m", timezone=ZoneInfo("Europe/Berlin"))

@@ -49,8 +49,16 @@ def could_be_header(names: list[str]) -> bool:
 class NamedColumns:
     """The columns of one candidate header, judged by their names and sampled values."""
 
-    def __init__(self, names: list[str], samples: list[list[str]], head: Head, delimiter: str):
+    def __init__(
+        self,
+        names: list[str],
+        samples: list[list[str]],
+        head: Head,
+        delimiter: str,
+        preamble: Preamble | None = None,
+    ) -> None:
         self.names = names
+        self.preamble = preamble or Preamble()
         self.samples = samples
         self.head = head
         self.notices: list[str] = []
@@ -85,6 +93,7 @@ class NamedColumns:
             for i, name in enumerate(self.names)
             if (says(name, vocabulary.TIME_WORDS) or not name)
             and not says(name, vocabulary.NOT_READING_TIME)
+            and vocabulary.unit_in(name) not in UNITS  # `From Grid (kWh)` is no time
         }
         # A moment that stays the same in every sampled row beside one that changes is the
         # period the export covers (Enedis' Date de début), not each reading's time.
@@ -224,13 +233,19 @@ class NamedColumns:
             return None
         if says(name, vocabulary.NOT_ACTIVE) and vocabulary.unit_in(name) not in UNITS:
             return None  # reactive or apparent: not the energy this service reads
+        if says(name, vocabulary.NOT_MEASURED):
+            return None
         if not (known or named_by_id) or (numbers and not self._numbers(index)):
             return None
         return self._quantity_of(index, named_by_id)
 
     def _quantity_of(self, index: int, named_by_id: bool) -> Quantity | None:
         name = self.names[index]
-        unit = vocabulary.unit_in(name) or units.stacked(self.head.lines[:40], index)
+        unit = (
+            vocabulary.unit_in(name)
+            or units.stacked(self.head.lines[:40], index)
+            or self.preamble.unit()
+        )
         if unit is None and says(name, vocabulary.POWER_WORDS):
             unit = "kw"
         channel = vocabulary.channel_of(name)
@@ -238,8 +253,11 @@ class NamedColumns:
         if unit is None and unit_column is None and channel == "gas":
             self._unread(index, "gas without a unit")
             return None
-        if unit == "m3" or says(name, vocabulary.WATER_WORDS):
-            water = says(name, vocabulary.WATER_WORDS)
+        water = vocabulary.direction_of(name) is None and (
+            says(name, vocabulary.WATER_WORDS)
+            or (unit is None and self.preamble.titled(vocabulary.WATER_WORDS))
+        )
+        if unit == "m3" or water:
             self._unread(
                 index, "water" if water else "a gas volume (m3) without a conversion factor to kWh"
             )
@@ -273,12 +291,13 @@ class NamedColumns:
 
     def _measured(self, index: int) -> bool:
         """A column named with a meter's word that holds a quantity all the same
-        (`Production Meter 1` in kW): a unit row names its unit and its values are decimals,
-        which no id is."""
+        (`Production Meter 1` in kW): a unit row names its unit and its values are numbers,
+        some of them decimals, none of them an id's long digits."""
         if units.stacked(self.head.lines[:40], index) is None:
             return False
-        found = [c for c in self.column(index) if not cells.is_missing(c)]
-        return bool(found) and all(DECIMAL.fullmatch(cell.strip()) for cell in found)
+        found = [c.strip() for c in self.column(index) if not cells.is_missing(c)]
+        numbers = all(cells.any_number(cell) is not None and len(cell) < 8 for cell in found)
+        return numbers and any(DECIMAL.fullmatch(cell) for cell in found)
 
     def _numbers(self, index: int) -> bool:
         """Whether the column holds numbers: most sampled values do (a bad cell is a bad

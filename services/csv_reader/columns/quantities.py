@@ -37,7 +37,7 @@ def preferred(found: list[Quantity]) -> list[Quantity]:
     if gross:
         found = [q for q in found if not says(q.source, vocabulary.NET_WORDS)]
     found = _totals_over_parts(_totals_over_named_parts(_site_over_devices(found)))
-    found = _one_total_load(_load_beside_import(found))
+    found = _one_total_a_channel(_load_beside_import(found))
     if any(q.kind != "power" for q in found):
         # Undirected power beside energy is the same energy as an average, or a device's.
         found = [q for q in found if q.kind != "power" or vocabulary.direction_of(q.source)]
@@ -119,10 +119,13 @@ def _load_beside_import(found: list[Quantity]) -> list[Quantity]:
     ]
 
 
-def _one_total_load(found: list[Quantity]) -> list[Quantity]:
-    """A site's total load (`Σ Verbrauch`) beside its parts' loads is the load."""
-    loads = [q for q in found if q.channel == "load"]
-    totals = [q for q in loads if says(q.source, vocabulary.TOTAL_TOKENS)]
-    if len(loads) < 2 or len(totals) != 1:
-        return found
-    return [q for q in found if q.channel != "load" or q is totals[0]]
+def _one_total_a_channel(found: list[Quantity]) -> list[Quantity]:
+    """Of a channel's columns, the one named as the total (`Σ Verbrauch`, `Total generation`,
+    `総発電量`) beside its parts is the channel's quantity: the parts are in it already."""
+    kept = []
+    for quantity in found:
+        same = [q for q in found if q.channel == quantity.channel and q.kind == quantity.kind]
+        totals = [q for q in same if says(q.source, vocabulary.TOTAL_TOKENS)]
+        if len(same) < 2 or len(totals) != 1 or quantity is totals[0]:
+            kept.append(quantity)
+    return kept

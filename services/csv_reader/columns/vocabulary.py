@@ -389,9 +389,9 @@ LANGUAGES: dict[str, Words] = {
         account=("お客さま番号", "お客様番号", "契約番号"),
         unit=("単位",),
         ignored=("料金", "状態", "品質", "区分"),
-        consumption=("使用", "買電", "購入"),
+        consumption=("使用", "買電", "購入", "需要"),
         export=("売電", "逆潮流", "余剰"),
-        generation=("発電",),
+        generation=("発電", "太陽光", "風力", "水力", "火力", "原子力", "地熱", "バイオマス"),
         missing=("データなし", "欠測"),
         day_first=False,
     ),
@@ -402,7 +402,8 @@ LANGUAGES: dict[str, Words] = {
 _TIME = (
     r"\b(time|timestamp|datetime|date|datum|fecha|data|giorno|den|day|dag|jour|tijd|tijdstip"
     r"|uhrzeit|zeit|zeitstempel|zeitpunkt|heure|hora|ora|cas|hour|horodate|horodatage|moment"
-    r"|start|from|von|van|beginn|begin|debut|inicio|inizio|od|end|to|until|bis|tot|fin|fine|do"
+    r"|start|from|von|van|vanaf|beginn|begin|debut|inicio|inizio|od|end|to|until|bis|tot|fin"
+    r"|fine|do"
     r"|period|periode|interval start|messzeitpunkt)\b|date|datum|zeitpunkt|tijdstip"
 )
 _END = r"\b(end|to|until|bis|tot|fin|fine|do|ende)\b"
@@ -456,6 +457,8 @@ _IGNORED = (
     r"|state of charge|\bsoc\b|ladezustand|laadtoestand|etat de charge|\bpercent|prozent"
     r"|voltage|spannung|\bcurrent\b|stromstarke|frequen|humidity"
 )
+# Not what was measured, whatever its unit: forecasts and predictions beside actual values.
+NOT_MEASURED = r"forecast|prognos|previsi|predict|day ahead|vorhersage|voorspelling|予測|予想"
 # OBIS codes of active energy (`1-0:1.8.0`, `1.8.1`, `2.8.0`, `1.29.0`), folded: `1 8 0`.
 OBIS_IMPORT = r"(?<![\d.])1 (8|29) \d\b"
 OBIS_EXPORT = r"(?<![\d.])2 (8|29) \d\b"
@@ -498,7 +501,8 @@ _REGISTER = (
 _CHANNELS: tuple[tuple[str, Channel], ...] = (
     (r"grid ?ms ?(tot|abs) ?wh ?in|\bwh ?in\b", ""),
     (
-        r"grid ?ms ?(tot|abs) ?wh ?out|teruglever|returned|injection|injectie|export|feed ?in"
+        r"grid ?ms ?(tot|abs) ?wh ?out|teruglever|returned|injection|injectie|invoeding|export"
+        r"|feed ?in"
         r"|outflow|\bsold\b|\bto grid\b"
         r"|einspeis|ruecklief|rucklief|surplus|received|dodavka|immission|immess|\binjecte|"
         + OBIS_EXPORT
@@ -514,11 +518,12 @@ _CHANNELS: tuple[tuple[str, Channel], ...] = (
     (r"\bgas\b|therm|\bm3\b", "gas"),
     (
         r"\bload\b|consumed|\btotal consumption\b|(haus|house|home|household|site|gebaude)"
-        r" ?(verbrauch|consumption|usage)",
+        r" ?(verbrauch|consumption|usage)|^(home|house|haushalt)( kwh)?$",
         "load",
     ),
     (
         r"import|purchased|delivered|offtake|afname|bezug|\blevering|consumption|verbrauch|inflow"
+        r"|from grid"
         r"|verbruik|consumo|consommation|odber|\bcons\b|" + OBIS_IMPORT + "|" + IEC_IMPORT,
         "",
     ),
@@ -539,7 +544,7 @@ TARIFF_TOKENS = (
     r"\b(t[1-4]|tarif ?[1-4]|tariff ?[1-4]|ht|nt|vt|mt|et|hoch|nieder|normal|low|high|dal|piek"
     r"|dag|nacht|day|night|peak|off ?peak|jour|nuit|hp|hc|haut|bas|1 8 [0-4]|2 8 [0-4])\b"
 )
-TOTAL_TOKENS = r"(\b(total|tot|gesamt|summe|sum|et|1 8 0|2 8 0|somme|totaal|celkem)\b|σ)"
+TOTAL_TOKENS = r"(\b(total|tot|gesamt|summe|sum|et|1 8 0|2 8 0|somme|totaal|celkem)\b|σ|総|合計)"
 # A value that is consumption less export: read only where the file gives no import beside it.
 NET_WORDS = (
     r"\bnet\b|\bnetto\b|\bsaldo\b|\bnet consumption\b|\bnet usage\b|netted|after netting"

@@ -133,9 +133,10 @@ def gather(
 
 
 def answers(asked: Questions) -> Evidence:
+    newest_first = asked.step.newest_first() if asked.step is not None else False
     found = Evidence(
         decimals={column: q.answer() for column, q in asked.decimals.items()},
-        registers=asked.registers.answer() if asked.registers is not None else {},
+        registers=asked.registers.answer(newest_first) if asked.registers is not None else {},
         has_numbers={column: q.answer() for column, q in asked.has_numbers.items()},
         negative=frozenset(column for column, q in asked.signs.items() if q.answer()),
     )
@@ -150,7 +151,7 @@ def answers(asked: Questions) -> Evidence:
     if asked.timing is not None:
         found.early_by = asked.timing.answer()
         found.late_by = timedelta(seconds=1) if asked.timing.late() else None
-    if found.early_by is None:
+    if found.early_by is None and asked.step is not None and asked.step.regular():
         found.span = asked.span
     if asked.gas is not None:
         found.gas_meters = frozenset(asked.gas.meters)

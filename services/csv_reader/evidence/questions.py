@@ -18,6 +18,7 @@ from services.csv_reader.series.series import RESET_SHARE
 # A step that holds this share of at least this many intervals is the file's, whatever follows:
 # for the report, and (stricter) where values depend on it (power, interval ends).
 CLEAR_STEP = {False: (0.9, 2_000), True: (0.99, 10_000)}
+REGULAR_SHARE = 0.9
 CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
@@ -138,33 +139,48 @@ class _Register:
         self.last: dict[object, float] = {}
         self.count: Counter[object] = Counter()
         self.ups = self.downs = 0  # moves other than restarts
+        self.small_ups = self.small_downs = 0  # of them, those small beside the value (dips)
         self.restarts_up = self.restarts_down = 0  # to near zero, as the file runs or backwards
         self.smallest = float("inf")
         self.largest_step = 0.0
 
     def see(self, before: float, value: float) -> None:
+        small = abs(value - before) <= DIP_SHARE * abs(before)
         if value > before:
             if value > 0 and 0 <= before <= RESET_SHARE * value:
                 self.restarts_down += 1
             else:
                 self.ups += 1
+                self.small_ups += small
         elif before > 0 and 0 <= value <= RESET_SHARE * before:
             self.restarts_up += 1
         else:
             self.downs += 1
+            self.small_downs += small
         self.largest_step = max(self.largest_step, abs(value - before))
 
     @property
     def ruled_out(self) -> bool:
-        return bool(self.ups and self.downs)
+        """Moves both ways, but for a few small dips against its way (a meter's glitch)."""
+        against, small = (
+            (self.ups, self.small_ups) if self.falls() else (self.downs, self.small_downs)
+        )
+        return bool(against) and (small < against or against > max(2, self.moves()[0] // 100))
+
+    def falls(self) -> bool:
+        """Whether it runs down in file order (a register of a file newest first)."""
+        return self.downs > self.ups
 
     def moves(self) -> tuple[int, int]:
         """Its steady moves and its restarts, in the direction it runs."""
-        if self.downs:
+        if self.falls():
             return self.downs + self.restarts_up, self.restarts_down
         return self.ups + self.restarts_down, self.restarts_up
 
 
+# A step against a register's way this small beside its value is a dip (a glitch), not a
+# sign that it is interval energy: the row is refused when it is read.
+DIP_SHARE = 0.01
 # Steps that only ever rise, this many, are a register whatever their size: interval energy
 # never rises so steadily over a whole file (a young meter, a register starting at 0).
 STEADY_RISES = 6
@@ -206,12 +222,18 @@ class RegisterQuestion(Question):
             del self._open[column]
             self.settled = not self._open
 
-    def answer(self) -> dict[int, str]:
+    def answer(self, newest_first: bool = False) -> dict[int, str]:
         """Per column: `register`; `rising` or `still` for one that only rose a little or
         never moved (a register only beside another register); or `energy`. One column
         still over several readings while another only rises are registers both: interval
-        energy is neither."""
-        verdicts = {column: _verdict(seen) for column, seen in self._judged.items()}
+        energy is neither. A register rises in time: in file order it falls only in a file
+        that runs newest first."""
+        verdicts = {
+            column: _verdict(seen)
+            if seen.falls() == newest_first or not seen.moves()[0]
+            else "energy"
+            for column, seen in self._judged.items()
+        }
         still = any(_long_still(self._judged[c]) for c, v in verdicts.items() if v == "still")
         rising = [c for c, v in verdicts.items() if v == "rising" and _rose(self._judged[c])]
         if still and rising:
@@ -313,6 +335,13 @@ class StepQuestion(Question):
 
     def answer(self) -> timedelta | None:
         return self.steps.most_common(1)[0][0] if self.steps else None
+
+    def regular(self) -> bool:
+        """Whether nearly every step is the most common one (the file has no holes)."""
+        if not self.steps:
+            return False
+        ((_, count),) = self.steps.most_common(1)
+        return count >= REGULAR_SHARE * self.steps.total()
 
     def newest_first(self) -> bool:
         """Whether most steps go back in time: the file runs newest first."""

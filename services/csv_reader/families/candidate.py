@@ -23,6 +23,20 @@ UTC_OFFSET = re.compile(
 )
 
 
+# Abbreviations a time column's name uses for a zone that keeps daylight saving time.
+ZONE_ABBREVIATIONS = {
+    "CET": "CET", "CEST": "CET", "MEZ": "CET", "MESZ": "CET",
+    "EET": "EET", "EEST": "EET", "WET": "WET", "WEST": "WET",
+    "BST": "Europe/London", "EST": "America/New_York", "EDT": "America/New_York",
+    "CDT": "America/Chicago", "MST": "America/Denver", "MDT": "America/Denver",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
+    "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "AWST": "Australia/Perth",
+    "JST": "Asia/Tokyo", "KST": "Asia/Seoul", "NZST": "Pacific/Auckland",
+    "NZDT": "Pacific/Auckland",
+}  # fmt: skip
+ZONE_ABBREVIATION = re.compile(r"\b(" + "|".join(ZONE_ABBREVIATIONS) + r")\b")
+
+
 @dataclass
 class Candidate:
     head: Head
@@ -80,7 +94,8 @@ def zone_of(
     (`Time Bucket (America/New_York)`, `Zeit (UTC+01:00)`), offsets in the cells, else the
     upload, else UTC. `written` are the header's names as written, `above` the lines above."""
     columns = time_columns(time)
-    named = named_zone([*(written[i] for i in columns if i < len(written)), *written, *above])
+    timed = [written[i] for i in columns if i < len(written)]
+    named = named_zone([*timed, *written, *above]) or abbreviated_zone(timed)
     if named is not None:
         return named, "file"
     if any(says(names[i], vocabulary.UTC_WORDS) for i in columns) or vocabulary.any_says(
@@ -92,6 +107,15 @@ def zone_of(
     if head.zone is not None:
         return head.zone, "upload"
     return UTC, "default"
+
+
+def abbreviated_zone(names: Iterable[str]) -> tzinfo | None:
+    """The zone a time column's name gives by its abbreviation (`Time (CET/CEST)`)."""
+    for name in names:
+        found = ZONE_ABBREVIATION.search(name)
+        if found is not None:
+            return ZoneInfo(ZONE_ABBREVIATIONS[found.group(0)])
+    return None
 
 
 def named_zone(texts: Iterable[str]) -> tzinfo | None:

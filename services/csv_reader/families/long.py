@@ -27,7 +27,7 @@ def by_names(candidate: Candidate) -> Layout | None:
     if candidate.is_data or not could_be_header(names):
         return None
     samples = candidate.samples()
-    columns = NamedColumns(names, samples, candidate.head, candidate.delimiter)
+    columns = NamedColumns(names, samples, candidate.head, candidate.delimiter, candidate.preamble)
     time = columns.times()
     if time is None:
         return None

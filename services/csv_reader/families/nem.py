@@ -54,20 +54,38 @@ def without_header(first_line: str) -> tuple[str, str] | None:
 
 def readings(lines: Iterator[str]) -> Iterator[tuple[Reading | None, str | None, int | None]]:
     """Each reading with its data stream's interval minutes, or None and a notice for a stream
-    that holds no energy (once a stream)."""
+    that holds no energy (once a stream). The streams of one direction of an NMI (`E1` and
+    `E2`, a general and a controlled load; NEM13 registers `11` and `41`) are summed: they
+    are one meter's consumption, as tariff registers are. A file gives its NMIs one after
+    another, so one NMI's readings are held at a time."""
     noticed: set[str] = set()
+    held: dict[tuple[str, str], list[float]] = {}  # (meter, time) -> [kWh, interval minutes]
+    nmi = None
     try:
         for record in parse_all(_trimmed(lines)):
             found = _reading(record)
-            if found is not None:
-                minutes = record.interval_length if isinstance(record, IntervalReading) else None
-                yield found, None, minutes
-            elif (stream := _stream(record)) not in noticed:
-                noticed.add(stream)
-                notice = f"The data stream {stream} holds no energy in kWh, so it is not read."
-                yield None, notice, None
+            if found is None:
+                if (stream := _stream(record)) not in noticed:
+                    noticed.add(stream)
+                    notice = f"The data stream {stream} holds no energy in kWh, so it is not read."
+                    yield None, notice, None
+                continue
+            if record.nmi != nmi:
+                yield from _summed(held)
+                held, nmi = {}, record.nmi
+            minutes = record.interval_length if isinstance(record, IntervalReading) else 0
+            total = held.setdefault((found.meter_id, found.timestamp), [0.0, minutes])
+            total[0] += found.kwh
+        yield from _summed(held)
     except (NEM12ParseError, ValueError) as error:
         raise UnreadableFile(f"The NEM file cannot be read: {error}") from None
+
+
+def _summed(
+    held: dict[tuple[str, str], list[float]],
+) -> Iterator[tuple[Reading | None, str | None, int | None]]:
+    for (meter, timestamp), (kwh, minutes) in held.items():
+        yield Reading(meter, timestamp, kwh), None, int(minutes) or None
 
 
 def _trimmed(lines: Iterator[str]) -> Iterator[str]:

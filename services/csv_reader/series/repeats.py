@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 MAX_RUNS = 64  # a file in no order at all: beyond these, earlier runs are not checked
+# The latest values kept to tell a row written twice (nothing to say) from another value.
+RECENT_VALUES = 100_000
 
 
 @dataclass(slots=True)
@@ -52,15 +54,25 @@ class _Series:
 class Repeats:
     def __init__(self) -> None:
         self._series: dict[tuple[str, str], _Series] = {}
+        self._recent: dict[tuple[str, str, datetime], float] = {}
 
-    def seen(self, meter: str, source: str, moment: datetime) -> bool:
-        """Whether the series has a value at `moment` already; if not, it has one now."""
+    def seen(self, meter: str, source: str, moment: datetime, value: float) -> bool | None:
+        """Whether the series has another value at `moment` already: False if not (it has this
+        one now), None if it has the same value (a row written twice: nothing to say), True
+        if it has another, or one too long ago to compare."""
         key = (meter, source)
         series = self._series.get(key)
         if series is None:
             self._series[key] = _Series(_Run(moment))
-            return False
-        if series.holds(moment):
-            return True
-        series.add(moment)
+        elif series.holds(moment):
+            return None if self._recent.get((meter, source, moment)) == value else True
+        else:
+            series.add(moment)
+        self._remember((meter, source, moment), value)
         return False
+
+    def _remember(self, key: tuple[str, str, datetime], value: float) -> None:
+        recent = self._recent
+        recent[key] = value
+        if len(recent) > RECENT_VALUES:
+            del recent[next(iter(recent))]

@@ -37,7 +37,10 @@ class Series:
         moment = self.clock.utc(point.when, point.meter, point.source)
         if point.at_end:
             moment -= self._required_step("interval ends")
-        if self._repeats.seen(point.meter, point.source, moment):
+        repeated = self._repeats.seen(point.meter, point.source, moment, point.value)
+        if repeated is None:  # the same row again
+            return
+        if repeated:
             raise Rejected(self._repeated(point, moment))
         if point.kind == "power":
             self._required_step("average power")

@@ -11,6 +11,9 @@ from services.csv_reader.text.dialect import cells_of
 # Keys whose value names the meter, most telling first (a Green Button `Service` first).
 METER_KEYS = ("service", "meter number", "meter id", "account number", "for")
 LONG_ID = re.compile(r"[A-Z]{0,4}\d{10,}[A-Z0-9]*")
+BRACKETED = re.compile(r"[\[(【（]([^\])】）]{1,20})[\])】）]")
+# A unit at the start of a bracket, whatever follows it (`MW平均`, `kWh`).
+BRACKETED_UNIT = re.compile(r"\s*(kwh|mwh|wh|kw|mw|w)(?![a-z])")
 
 
 @dataclass
@@ -46,13 +49,27 @@ class Preamble:
                 return text
         return None
 
+    def titled(self, pattern: str) -> bool:
+        """Whether a title line of its own (one cell) says `pattern` (`Wasser`)."""
+        for line in self.lines:
+            filled = [cell for cell in cells_of(line, ";" if ";" in line else ",") if cell.strip()]
+            if len(filled) == 1 and vocabulary.says(folded(filled[0]), pattern):
+                return True
+        return False
+
     def unit(self) -> str | None:
-        """A unit the preamble gives for the file's values (`Unit;kWh`, `Einheit: Wh`)."""
+        """A unit the preamble gives for the file's values (`Unit;kWh`, `Einheit: Wh`, a
+        line of its own such as `[kWh]` or `単位[MW平均]`)."""
         for key, value in self.pairs.items():
             if vocabulary.says(key, vocabulary.UNIT_COLUMN) or vocabulary.unit_in(key) == key:
                 found = vocabulary.unit_in(folded(value))
                 if found:
                     return found
+        for line in self.lines:
+            for bracketed in BRACKETED.findall(line):
+                found = BRACKETED_UNIT.match(folded(bracketed))
+                if found:
+                    return found.group(1)
         return None
 
 

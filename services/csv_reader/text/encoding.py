@@ -173,6 +173,9 @@ def _code_page(stream: BinaryIO, sample: bytes, crcrlf: bool) -> Encoding:
         )
     )
     ranked = [match.encoding for match in matches]
+    by_words = _by_words(sample)
+    if by_words and (not ranked or _known(sample, by_words[0]) > _known(sample, ranked[0])):
+        ranked.insert(0, by_words[0])  # a short sample: the words it reads settle it
     if ranked and _same_text(sample, ranked[0], "cp1252"):
         ranked.insert(0, "cp1252")
     for codec in [*ranked, "cp1252"]:
@@ -180,6 +183,26 @@ def _code_page(stream: BinaryIO, sample: bytes, crcrlf: bool) -> Encoding:
             return Encoding(CODE_PAGES[codec], codec, crcrlf)
     # Bytes no Windows code page defines (0x81 in windows-1252): ISO-8859-1 reads them all.
     return Encoding("windows-1252", "latin-1", crcrlf)
+
+
+def _known(sample: bytes, codec: str) -> int:
+    return words_known(sample.decode(codec, errors="replace"))
+
+
+def _by_words(sample: bytes) -> list[str]:
+    """The code pages that decode a sample, best first: by the words they find, then by how
+    few odd characters they make. A sample too short for charset-normalizer's statistics
+    (a title and a header) is told by them alone."""
+    decoded = {}
+    for codec in CODE_PAGES:
+        try:
+            decoded[codec] = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    order = list(CODE_PAGES)
+    return sorted(
+        decoded, key=lambda c: (-words_known(decoded[c]), _odd(decoded[c]), order.index(c))
+    )
 
 
 def _odd(text: str) -> int:
