@@ -406,7 +406,10 @@ def test_a_unit_line_above_the_header_gives_the_unit() -> None:
 
 
 def test_a_short_shift_jis_file_is_read_in_its_code_page() -> None:
-    data = "予測値（Ａ－２）\r\n日付,時間帯_自,使用電力量(kWh)\r\n2025/04/16,0:00,1.5\r\n2025/04/16,0:30,1.6\r\n"
+    data = (
+        "予測値\uff08\uff21\uff0d\uff12\uff09\r\n"  # a title in full-width letters
+        "日付,時間帯_自,使用電力量(kWh)\r\n2025/04/16,0:00,1.5\r\n2025/04/16,0:30,1.6\r\n"
+    )
 
     readings, _, file = read(data.encode("cp932"), meter_id="m", timezone=ZoneInfo("Asia/Tokyo"))
 

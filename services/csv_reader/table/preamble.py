@@ -11,7 +11,8 @@ from services.csv_reader.text.dialect import cells_of
 # Keys whose value names the meter, most telling first (a Green Button `Service` first).
 METER_KEYS = ("service", "meter number", "meter id", "account number", "for")
 LONG_ID = re.compile(r"[A-Z]{0,4}\d{10,}[A-Z0-9]*")
-BRACKETED = re.compile(r"[\[(【（]([^\])】）]{1,20})[\])】）]")
+# Brackets, the full-width ones of Japanese and Chinese exports too.
+BRACKETED = re.compile("[\\[(\u3010\uff08]([^\\])\u3011\uff09]{1,20})[\\])\u3011\uff09]")
 # A unit at the start of a bracket, whatever follows it (`MW平均`, `kWh`).
 BRACKETED_UNIT = re.compile(r"\s*(kwh|mwh|wh|kw|mw|w)(?![a-z])")
 
@@ -67,9 +68,8 @@ class Preamble:
                     return found
         for line in self.lines:
             for bracketed in BRACKETED.findall(line):
-                found = BRACKETED_UNIT.match(folded(bracketed))
-                if found:
-                    return found.group(1)
+                if unit := BRACKETED_UNIT.match(folded(bracketed)):
+                    return unit.group(1)
         return None
 
 
