@@ -9,20 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.csv_reader import CsvFile, Reading, UnreadableFile, read_csv
+from services.csv_reader import Reading, UnreadableFile, read_csv
 from tests.support import ROOT
+from tests.unit.reading import read
 
 VIENNA = ZoneInfo("Europe/Vienna")
-
-
-def read(data: bytes, **options: object) -> tuple[list[Reading], list[str], CsvFile]:
-    file = read_csv(io.BytesIO(data), **options)  # type: ignore[arg-type]
-    readings: list[Reading] = []
-    errors: list[str] = []
-    for batch in file:
-        readings.extend(batch.readings)
-        errors.extend(f"{e.line}: {e.error}" for e in batch.errors)
-    return sorted(readings), errors, file
 
 
 AUSTRIAN = (

@@ -4,24 +4,14 @@ night, spelled-out units, a zone in the header, German compound names, net and d
 columns, gas and water, interval ends shown only by the file's span, a start a second late,
 export written negative, a newest-first autumn night, NEM records with stray spaces."""
 
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.csv_reader import CsvFile, Reading, UnreadableFile, read_csv
+from services.csv_reader import Reading, UnreadableFile
+from tests.unit.reading import read
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def read(data: bytes, **options: object) -> tuple[list[Reading], list[str], CsvFile]:
-    file = read_csv(io.BytesIO(data), **options)  # type: ignore[arg-type]
-    readings: list[Reading] = []
-    errors: list[str] = []
-    for batch in file:
-        readings.extend(batch.readings)
-        errors.extend(f"{e.line}: {e.error}" for e in batch.errors)
-    return sorted(readings), errors, file
 
 
 def by_meter(readings: list[Reading]) -> dict[str, list[float]]:
