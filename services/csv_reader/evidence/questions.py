@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from services.csv_reader.columns import units
 from services.csv_reader.errors import Rejected
-from services.csv_reader.layout import Layout
+from services.csv_reader.layout import Layout, Times
 from services.csv_reader.series import cells
 from services.csv_reader.series.cells import DateOrder, Decimal, Missing
 from services.csv_reader.series.points import guarded_id, moment_of
@@ -20,6 +20,7 @@ from services.csv_reader.series.series import RESET_SHARE
 CLEAR_STEP = {False: (0.9, 2_000), True: (0.99, 10_000)}
 REGULAR_SHARE = 0.9
 CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?")
+ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?")
 
 
 class Question:
@@ -427,8 +428,31 @@ class Span(Question):
         self.layout = layout
         self.earliest: tuple[datetime, list[str]] | None = None
         self.latest: tuple[datetime, list[str]] | None = None
+        time = layout.time
+        self.column = time.first if isinstance(time, Times) and time.second is None else None
+        self.last_cell = ""
+        # ISO stamps sort as text: their extremes are kept without parsing every row.
+        self.first_text: tuple[str, list[str]] | None = None
+        self.last_text: tuple[str, list[str]] | None = None
 
     def observe(self, row: list[str]) -> None:
+        if self.column is not None and self.column < len(row):
+            cell = row[self.column]
+            if cell == self.last_cell:
+                return
+            self.last_cell = cell
+            if ISO_STAMP.fullmatch(cell):
+                self._by_text(cell.replace("T", " "), row)
+                return
+        self._by_moment(row)
+
+    def _by_text(self, key: str, row: list[str]) -> None:
+        if self.first_text is None or key < self.first_text[0]:
+            self.first_text = (key, row)
+        if self.last_text is None or key > self.last_text[0]:
+            self.last_text = (key, row)
+
+    def _by_moment(self, row: list[str]) -> None:
         try:
             moment = moment_of(self.layout, row)[0].replace(tzinfo=None)
         except (Rejected, ValueError, Missing, IndexError, OverflowError):
@@ -442,15 +466,15 @@ class Span(Question):
         """Whether the span shows ends, its rows read under the settled `layout`."""
         if step is None or not timedelta(0) < step < timedelta(days=1):
             return False
-        if self.earliest is None or self.latest is None:
+        extremes = (self.earliest, self.latest, self.first_text, self.last_text)
+        rows = [extreme[1] for extreme in extremes if extreme is not None]
+        if not rows:
             return False
         try:
-            first, last = sorted(
-                moment_of(layout, row)[0].replace(tzinfo=None)
-                for row in (self.earliest[1], self.latest[1])
-            )
+            moments = [moment_of(layout, row)[0].replace(tzinfo=None) for row in rows]
         except (Rejected, ValueError, Missing, IndexError, OverflowError):
             return False
+        first, last = min(moments), max(moments)
         if last - first < timedelta(days=1) - step:
             return False
         after_midnight = first - datetime.combine(first.date(), datetime.min.time())
