@@ -454,8 +454,11 @@ class Span(Question):
 
     def _by_moment(self, row: list[str]) -> None:
         try:
-            moment = moment_of(self.layout, row)[0].replace(tzinfo=None)
+            moment = moment_of(self.layout, row)[0]
         except (Rejected, ValueError, Missing, IndexError, OverflowError):
+            return
+        if moment.tzinfo is not None:  # stamps with an offset say what they are
+            self.settled = True
             return
         if self.earliest is None or moment < self.earliest[0]:
             self.earliest = (moment, row)

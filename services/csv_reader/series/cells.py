@@ -160,6 +160,7 @@ def moment(cell: str, day_first: bool) -> datetime:
     return parsed
 
 
+@lru_cache(maxsize=4096)
 def time_of_day(cell: str) -> timedelta:
     """A time of day as the time since midnight (24:00 is the next midnight)."""
     text = cell.strip()

@@ -6,6 +6,7 @@ series' times are kept as runs of even steps (a file's own order is one run, new
 so finding a repeat costs little and keeps no list of every time.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -54,7 +55,9 @@ class _Series:
 class Repeats:
     def __init__(self) -> None:
         self._series: dict[tuple[str, str], _Series] = {}
-        self._recent: dict[tuple[str, str, datetime], float] = {}
+        # Ordered to drop the oldest in constant time: a dict's first key is found by
+        # skipping every slot deleted before it.
+        self._recent: OrderedDict[tuple[str, str, datetime], float] = OrderedDict()
 
     def seen(self, meter: str, source: str, moment: datetime, value: float) -> bool | None:
         """Whether the series has another value at `moment` already: False if not (it has this
@@ -75,4 +78,4 @@ class Repeats:
         recent = self._recent
         recent[key] = value
         if len(recent) > RECENT_VALUES:
-            del recent[next(iter(recent))]
+            recent.popitem(last=False)
