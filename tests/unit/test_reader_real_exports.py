@@ -4,6 +4,7 @@ night, spelled-out units, a zone in the header, German compound names, net and d
 columns, gas and water, interval ends shown only by the file's span, a start a second late,
 export written negative, a newest-first autumn night, NEM records with stray spaces."""
 
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -273,6 +274,23 @@ def test_stamps_from_one_interval_after_midnight_to_midnight_are_ends() -> None:
         "2024-01-01T22:45:00Z",
     )
     assert file.report.timestamps == "end"
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("ends", [True, False])
+def test_a_long_file_is_judged_by_its_whole_span(ends: bool, newest_first: bool) -> None:
+    start = datetime(2024, 1, 1, 0, 15) if ends else datetime(2024, 1, 1)
+    stamps = [start + timedelta(minutes=15 * q) for q in range(96 * 200)]
+    if newest_first:
+        stamps.reverse()
+    rows = "".join(f"{t:%d.%m.%Y %H:%M};0,1\r\n" for t in stamps)
+    data = ("Messzeitpunkt;Verbrauch (kWh)\r\n" + rows).encode()
+
+    readings, errors, file = read(data, meter_id="m", timezone=ZoneInfo("UTC"))
+
+    assert errors == []
+    assert file.report.timestamps == ("end" if ends else "start")
+    assert readings[0].timestamp == "2024-01-01T00:00:00Z"
 
 
 def test_starts_a_second_into_their_interval_are_starts() -> None:

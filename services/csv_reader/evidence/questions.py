@@ -422,7 +422,10 @@ class StampTiming(Question):
 class Span(Question):
     """The file's earliest and latest rows: stamps that run from one interval after a
     midnight to a midnight are ends, though no name or clock says so (Netz NÖ's
-    `Messzeitpunkt`, MV-90, PJM's hour-ending hours). Asked of local times only."""
+    `Messzeitpunkt`, MV-90, PJM's hour-ending hours). Asked of local times only.
+
+    A file whose first rows run in order from a row that cannot be such an end settles it
+    there, so the common file is not followed to its last row for this."""
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
@@ -434,8 +437,11 @@ class Span(Question):
         # ISO stamps sort as text: their extremes are kept without parsing every row.
         self.first_text: tuple[str, list[str]] | None = None
         self.last_text: tuple[str, list[str]] | None = None
+        self.order = _Order()
 
     def observe(self, row: list[str]) -> None:
+        if self.order.rows < ORDER_ROWS:
+            self._follow_order(row)
         if self.column is not None and self.column < len(row):
             cell = row[self.column]
             if cell == self.last_cell:
@@ -445,6 +451,14 @@ class Span(Question):
                 self._by_text(cell.replace("T", " "), row)
                 return
         self._by_moment(row)
+
+    def _follow_order(self, row: list[str]) -> None:
+        try:
+            moment = moment_of(self.layout, row)[0]
+        except (Rejected, ValueError, Missing, IndexError, OverflowError):
+            return
+        # Stamps with an offset say what they are; in order from a plain start, no end.
+        self.settled = moment.tzinfo is not None or self.order.follow(moment)
 
     def _by_text(self, key: str, row: list[str]) -> None:
         if self.first_text is None or key < self.first_text[0]:
@@ -457,9 +471,6 @@ class Span(Question):
             moment = moment_of(self.layout, row)[0]
         except (Rejected, ValueError, Missing, IndexError, OverflowError):
             return
-        if moment.tzinfo is not None:  # stamps with an offset say what they are
-            self.settled = True
-            return
         if self.earliest is None or moment < self.earliest[0]:
             self.earliest = (moment, row)
         if self.latest is None or moment > self.latest[0]:
@@ -467,7 +478,7 @@ class Span(Question):
 
     def ends(self, layout: Layout, step: timedelta | None) -> bool:
         """Whether the span shows ends, its rows read under the settled `layout`."""
-        if step is None or not timedelta(0) < step < timedelta(days=1):
+        if self.settled or step is None or not timedelta(0) < step < timedelta(days=1):
             return False
         extremes = (self.earliest, self.latest, self.first_text, self.last_text)
         rows = [extreme[1] for extreme in extremes if extreme is not None]
@@ -482,6 +493,36 @@ class Span(Question):
             return False
         after_midnight = first - datetime.combine(first.date(), datetime.min.time())
         return after_midnight == step and last.time() == datetime.min.time()
+
+
+ORDER_ROWS = 10_000
+
+
+class _Order:
+    """Whether a file's first ORDER_ROWS stamps only rise or only fall, from a first row that
+    cannot be an end: a midnight first of rising times (the earliest, and an interval's
+    start), or a first of falling times, the latest, that is no midnight."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.first: datetime | None = None
+        self.previous: datetime | None = None
+        self.rising = self.falling = True
+
+    def follow(self, moment: datetime) -> bool:
+        """Take the next stamp; whether the order now shows the file plain."""
+        if self.previous is None:
+            self.first = moment
+        elif moment < self.previous:
+            self.rising = False
+        elif moment > self.previous:
+            self.falling = False
+        self.previous = moment
+        self.rows += 1
+        if self.rows < ORDER_ROWS or self.first is None:
+            return False
+        midnight = self.first.time() == datetime.min.time()
+        return (self.rising and midnight) or (self.falling and not midnight)
 
 
 class HasNumbers(Question):
