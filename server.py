@@ -21,8 +21,9 @@ from logging_config import configure_logging
 from routers import alerts, api_keys, applications, auth, health, meters, uploads, usage
 from routers.body_limit import BodyLimitMiddleware
 from routers.console import console_router, missing_note
-from routers.deps import get_api_key_application, get_owned_application
-from routers.errors import UnexpectedErrorMiddleware, documented, install_error_handlers
+from routers.deps import KEY_HOLDER, OPERATOR
+from routers.errors import UnexpectedErrorMiddleware, install_error_handlers
+from routers.operation_ids import operation_id, operator_operation_id
 from routers.password_work import create_limiter
 from routers.request_log import RequestLogMiddleware
 from services.container import Services, build_services
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Multi-tenant energy-usage data: operators, applications, API keys, "
         "CSV uploads, usage and threshold alerts.",
         lifespan=_lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -59,14 +61,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (api_keys.key_holder_router, health.router):
         app.include_router(router)
     for module in APPLICATION_ROUTES:
-        app.include_router(module.routes(get_api_key_application, "machine clients"))
+        app.include_router(module.routes(KEY_HOLDER))
     for router in (auth.router, applications.router, api_keys.router):
         app.include_router(router)
     for module in APPLICATION_ROUTES:
         app.include_router(
-            module.routes(get_owned_application, "console"),
+            module.routes(OPERATOR),
             prefix="/app/{app_id}",
-            responses=documented(404),
+            generate_unique_id_function=operator_operation_id,
         )
     app.include_router(console_router(console.DIST))
     # Added innermost first: the request log and CORS headers wrap every answer, 500s too.

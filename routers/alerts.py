@@ -4,19 +4,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from routers.deps import ApplicationSubject, ServicesDep
-from routers.errors import documented
+from routers.deps import ServicesDep, Subject
+from routers.errors import ALWAYS, documented
 from routers.pages import Cursor, Limit
 from routers.schemas import AlertOut, Page
 from services.applications import Application
+from services.errors import ErrorCode
 
 
-def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
-    router = APIRouter(tags=[tag], responses=documented(401, 422, 503))
-    App = Annotated[Application, Depends(subject)]
+def routes(subject: Subject) -> APIRouter:
+    router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
+    App = Annotated[Application, Depends(subject.dependency)]
 
-    @router.get("/alerts", responses=documented(400))
-    def alerts(
+    @router.get("/alerts", responses=documented(ErrorCode.INVALID_CURSOR))
+    def alerts_list(
         app: App, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[AlertOut]:
         page = services.alerts.list(app, limit, cursor)

@@ -5,12 +5,15 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field, field_validator
 
-from routers.deps import CurrentApiKey, OwnedApplication, ServicesDep
-from routers.errors import documented
+from routers.deps import KEY_ERRORS, OPERATOR, CurrentApiKey, OwnedApplication, ServicesDep
+from routers.errors import ALWAYS, documented
 from services.api_keys import ApiKey, is_active
+from services.errors import ErrorCode
 
-router = APIRouter(tags=["api keys"], responses=documented(401, 404, 422, 503))
-key_holder_router = APIRouter(tags=["machine clients"], responses=documented(401, 503))
+router = APIRouter(tags=["api keys"], responses=documented(*OPERATOR.errors, *ALWAYS))
+key_holder_router = APIRouter(
+    tags=["machine clients"], responses=documented(*KEY_ERRORS, ErrorCode.STORAGE_UNAVAILABLE)
+)
 
 
 class KeyRequest(BaseModel):
@@ -68,9 +71,11 @@ class Greeting(BaseModel):
 
 
 @router.post(
-    "/app/{app_id}/api-key", status_code=status.HTTP_201_CREATED, responses=documented(408, 413)
+    "/app/{app_id}/api-key",
+    status_code=status.HTTP_201_CREATED,
+    responses=documented(ErrorCode.BODY_TIMEOUT, ErrorCode.TOO_LARGE),
 )
-def issue_key(
+def api_keys_create(
     app: OwnedApplication, services: ServicesDep, body: KeyRequest | None = None
 ) -> IssuedKey:
     request = body or KeyRequest()
@@ -86,18 +91,18 @@ def issue_key(
 
 
 @router.get("/app/{app_id}/api-keys")
-def list_keys(app: OwnedApplication, services: ServicesDep) -> list[KeyOut]:
+def api_keys_list(app: OwnedApplication, services: ServicesDep) -> list[KeyOut]:
     return [KeyOut.of(key) for key in services.api_keys.list(app)]
 
 
 @router.delete("/app/{app_id}/api-key/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_key(app: OwnedApplication, key_id: str, services: ServicesDep) -> Response:
+def api_keys_revoke(app: OwnedApplication, key_id: str, services: ServicesDep) -> Response:
     services.api_keys.revoke(app, key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @key_holder_router.post("/verify-key")
-async def verify_key(verified: CurrentApiKey) -> KeyCheck:
+async def keys_verify(verified: CurrentApiKey) -> KeyCheck:
     return KeyCheck(
         valid=True,
         app_id=verified.app.id,
@@ -107,7 +112,7 @@ async def verify_key(verified: CurrentApiKey) -> KeyCheck:
 
 
 @key_holder_router.get("/protected")
-async def protected(verified: CurrentApiKey) -> Greeting:
+async def keys_protected(verified: CurrentApiKey) -> Greeting:
     return Greeting(
         message=f"Hello, {verified.app.name}: your API key is valid.",
         app_id=verified.app.id,

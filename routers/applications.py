@@ -14,18 +14,21 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from routers.deps import CurrentOperator, OwnedApplication, ServicesDep
-from routers.errors import documented
+from routers.deps import OPERATOR, TOKEN_ERRORS, CurrentOperator, OwnedApplication, ServicesDep
+from routers.errors import ALWAYS, documented
 from services.applications import (
     Application,
     ApplicationChanges,
     ApplicationDraft,
     CsvColumns,
 )
+from services.errors import ErrorCode
 from services.thresholds import Threshold
 
-router = APIRouter(tags=["applications"], responses=documented(401, 422, 503))
-WITH_BODY = documented(408, 413)
+router = APIRouter(tags=["applications"], responses=documented(*TOKEN_ERRORS, *ALWAYS))
+WITH_BODY = documented(ErrorCode.BODY_TIMEOUT, ErrorCode.TOO_LARGE)
+OWNED = documented(*OPERATOR.errors)
+OWNED_WITH_BODY = documented(*OPERATOR.errors, ErrorCode.BODY_TIMEOUT, ErrorCode.TOO_LARGE)
 
 SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
 
@@ -125,24 +128,24 @@ class ApplicationOut(BaseModel):
 
 
 @router.post("/app", status_code=status.HTTP_201_CREATED, responses=WITH_BODY)
-def create_application(
+def apps_create(
     body: ApplicationBody, operator: CurrentOperator, services: ServicesDep
 ) -> ApplicationOut:
     return ApplicationOut.of(services.applications.create(operator, body.draft()))
 
 
 @router.get("/apps")
-def list_applications(operator: CurrentOperator, services: ServicesDep) -> list[ApplicationOut]:
+def apps_list(operator: CurrentOperator, services: ServicesDep) -> list[ApplicationOut]:
     return [ApplicationOut.of(app) for app in services.applications.list(operator)]
 
 
-@router.get("/app/{app_id}", responses=documented(404))
-def get_application(app: OwnedApplication) -> ApplicationOut:
+@router.get("/app/{app_id}", responses=OWNED)
+def apps_get(app: OwnedApplication) -> ApplicationOut:
     return ApplicationOut.of(app)
 
 
-@router.put("/app/{app_id}", responses=documented(404, 408, 413))
-def replace_application(
+@router.put("/app/{app_id}", responses=OWNED_WITH_BODY)
+def apps_replace(
     app: OwnedApplication, body: ApplicationBody, services: ServicesDep
 ) -> ApplicationOut:
     return ApplicationOut.of(services.applications.replace(app, body.draft()))
@@ -150,16 +153,16 @@ def replace_application(
 
 @router.patch(
     "/app/{app_id}",
-    responses=documented(404, 408, 413),
+    responses=OWNED_WITH_BODY,
     summary="Change some fields of an application",
 )
-def change_application(
+def apps_update(
     app: OwnedApplication, body: ApplicationFields, services: ServicesDep
 ) -> ApplicationOut:
     return ApplicationOut.of(services.applications.change(app, body.changes()))
 
 
-@router.delete("/app/{app_id}", status_code=status.HTTP_204_NO_CONTENT, responses=documented(404))
-def delete_application(app: OwnedApplication, services: ServicesDep) -> Response:
+@router.delete("/app/{app_id}", status_code=status.HTTP_204_NO_CONTENT, responses=OWNED)
+def apps_delete(app: OwnedApplication, services: ServicesDep) -> Response:
     services.applications.delete(app)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,17 +2,28 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, EmailStr, Field
 
-from routers.deps import AccessToken, CurrentOperator, ServicesDep
-from routers.errors import documented, validated
+from routers.deps import TOKEN_ERRORS, AccessToken, CurrentOperator, ServicesDep
+from routers.errors import ApiError, documented, validated
 from routers.password_work import run_password_work
 from services.accounts import IssuedToken
+from services.errors import ErrorCode
 from services.json_text import NotJson, parsed
 
-router = APIRouter(prefix="/auth", tags=["auth"], responses=documented(503))
-SIGN_IN_ERRORS = documented(401, 408, 413, 415, 422, 429)
+router = APIRouter(
+    prefix="/auth",
+    tags=["auth"],
+    responses=documented(ErrorCode.BUSY, ErrorCode.STORAGE_UNAVAILABLE),
+)
+BODY_ERRORS = (
+    ErrorCode.BODY_TIMEOUT,
+    ErrorCode.TOO_LARGE,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    ErrorCode.VALIDATION_FAILED,
+)
+SIGN_IN_ERRORS = documented(ErrorCode.INVALID_CREDENTIALS, ErrorCode.RATE_LIMITED, *BODY_ERRORS)
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 SIGN_IN_TYPES = (
@@ -95,15 +106,15 @@ async def read_sign_in(request: Request) -> SignIn:
             body = parsed(await request.body(), "The request body")
         except NotJson as error:
             detail = f'{error} Send {{"email": ..., "password": ...}}.'
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
+            raise ApiError(ErrorCode.VALIDATION_FAILED, detail) from None
         if not isinstance(body, dict):
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NOT_JSON)
+            raise ApiError(ErrorCode.VALIDATION_FAILED, NOT_JSON)
         fields = {
             "email": body.get("email", body.get("username")),
             "password": body.get("password"),
         }
     else:
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, SIGN_IN_TYPES)
+        raise ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, SIGN_IN_TYPES)
     return validated(SignIn, fields)
 
 
@@ -111,9 +122,16 @@ SignInBody = Annotated[SignIn, Depends(read_sign_in)]
 
 
 @router.post(
-    "/register", status_code=status.HTTP_201_CREATED, responses=documented(408, 409, 413, 422)
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    responses=documented(
+        ErrorCode.EMAIL_TAKEN,
+        ErrorCode.BODY_TIMEOUT,
+        ErrorCode.TOO_LARGE,
+        ErrorCode.VALIDATION_FAILED,
+    ),
 )
-async def register(body: Credentials, request: Request, services: ServicesDep) -> Registered:
+async def auth_register(body: Credentials, request: Request, services: ServicesDep) -> Registered:
     user, issued = await run_password_work(
         request, services.accounts.register, body.email, body.password
     )
@@ -131,8 +149,9 @@ async def register(body: Credentials, request: Request, services: ServicesDep) -
     openapi_extra=SIGN_IN_BODY,
     responses=SIGN_IN_ERRORS,
     summary="Sign in, for Swagger's Authorize",
+    name="auth_token",
 )
-async def login(body: SignInBody, request: Request, services: ServicesDep) -> Token:
+async def auth_login(body: SignInBody, request: Request, services: ServicesDep) -> Token:
     client = request.client.host if request.client else "unknown"
     issued = await run_password_work(
         request, services.accounts.login, body.email, body.password, client
@@ -140,12 +159,12 @@ async def login(body: SignInBody, request: Request, services: ServicesDep) -> To
     return Token.of(issued)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=documented(401))
-def logout(token: AccessToken, services: ServicesDep) -> Response:
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=documented(*TOKEN_ERRORS))
+def auth_logout(token: AccessToken, services: ServicesDep) -> Response:
     services.accounts.logout(token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", responses=documented(401))
-def me(operator: CurrentOperator) -> Me:
+@router.get("/me", responses=documented(*TOKEN_ERRORS))
+def auth_me(operator: CurrentOperator) -> Me:
     return Me(user_id=operator.user_id, email=operator.email, created_at=operator.created_at)

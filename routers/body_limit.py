@@ -8,7 +8,8 @@ import zlib
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from routers.errors import send_detail
+from routers.errors import send_error
+from services.errors import ErrorCode
 
 JSON_LIMIT = 1024 * 1024
 DECODED_PIECE = 1024 * 1024  # decoded at a time, so no chunk inflates past the bound at once
@@ -32,7 +33,7 @@ class BodyLimitMiddleware:
         limit, name = self._limit(upload)
         coding = _header(scope, b"content-encoding").strip().lower()
         if coding not in ("", "identity") and not (upload and coding in GZIP):
-            await send_detail(send, 415, _unsupported(coding, upload))
+            await send_error(send, ErrorCode.UNSUPPORTED_MEDIA_TYPE, _unsupported(coding, upload))
             return
         declared = _content_length(scope)
         if declared is not None and declared > limit:
@@ -61,7 +62,7 @@ class _Guard:
         self._name = name
         self._idle = idle_seconds
         self._received = 0
-        self._refusal: tuple[int, str] | None = None
+        self._refusal: tuple[ErrorCode, str] | None = None
         self._started = False
 
     def receiving(self, receive: Receive, decoder: "_Gunzip | None") -> Receive:
@@ -72,25 +73,27 @@ class _Guard:
                 detail = (
                     f"The request body stopped arriving for {self._idle:g} seconds; send it again."
                 )
-                return self._refuse(408, detail)
+                return self._refuse(ErrorCode.BODY_TIMEOUT, detail)
             body = message.get("body", b"")
             self._received += len(body)
             if self._received > self._limit:
-                return self._refuse(413, _too_large_detail(self._limit, self._name))
+                return self._refuse(ErrorCode.TOO_LARGE, _too_large_detail(self._limit, self._name))
             if decoder is None or message["type"] != "http.request":
                 return message
             try:
                 decoded = decoder.decode(body, final=not message.get("more_body", False))
             except zlib.error:
-                return self._refuse(400, NOT_GZIP)
+                return self._refuse(ErrorCode.NOT_GZIP, NOT_GZIP)
             except _Inflated:
-                return self._refuse(413, _too_large_detail(self._limit, self._name, decoded=True))
+                return self._refuse(
+                    ErrorCode.TOO_LARGE, _too_large_detail(self._limit, self._name, decoded=True)
+                )
             return {**message, "body": decoded}
 
         return counting_receive
 
-    def _refuse(self, status: int, detail: str) -> Message:
-        self._refusal = (status, detail)
+    def _refuse(self, code: ErrorCode, detail: str) -> Message:
+        self._refusal = (code, detail)
         return {"type": "http.disconnect"}
 
     async def send(self, message: Message) -> None:
@@ -103,7 +106,7 @@ class _Guard:
     async def finish(self) -> None:
         if self._refusal and not self._started:
             self._started = True
-            await send_detail(self._send, *self._refusal)
+            await send_error(self._send, *self._refusal)
 
 
 class _Inflated(Exception):
@@ -170,4 +173,4 @@ def _too_large_detail(limit: int, name: str, decoded: bool = False) -> str:
 
 
 async def _too_large(send: Send, limit: int, name: str) -> None:
-    await send_detail(send, 413, _too_large_detail(limit, name))
+    await send_error(send, ErrorCode.TOO_LARGE, _too_large_detail(limit, name))

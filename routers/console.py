@@ -7,8 +7,11 @@ never change and are cached for a year; `index.html` is revalidated every time.
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
+
+from routers.errors import ApiError
+from services.errors import ErrorCode
 
 ASSET_CACHE = "public, max-age=31536000, immutable"
 NOT_BUILT = (
@@ -43,7 +46,7 @@ def console_router(dist: Path) -> APIRouter:
             cache = ASSET_CACHE if wanted.parent.name == "assets" else "no-cache"
             return FileResponse(wanted, headers={"Cache-Control": cache})
         if path.startswith("assets/"):
-            raise HTTPException(404, "No such console file; reload the console.")
+            raise ApiError(ErrorCode.NOT_FOUND, "No such console file; reload the console.")
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
     return router

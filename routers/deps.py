@@ -3,17 +3,20 @@
 Trivial ones are `async def`: FastAPI runs a plain `def` dependency in the thread pool.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
+from routers.errors import ApiError
 from services.accounts import User
 from services.api_keys import VerifiedKey
 from services.applications import Application
 from services.container import Services
+from services.errors import ErrorCode
 
 bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -31,9 +34,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 async def get_token(token: Annotated[str | None, Depends(bearer)]) -> str:
     if not token:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, NO_TOKEN, headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise ApiError(ErrorCode.MISSING_TOKEN, NO_TOKEN, {"WWW-Authenticate": "Bearer"})
     return token
 
 
@@ -71,7 +72,7 @@ class ApiKeyCheck(APIKeyHeader):
     async def __call__(self, request: Request) -> VerifiedKey:  # type: ignore[override]
         secret = request.headers.get(self.model.name)
         if not secret:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, NO_KEY)
+            raise ApiError(ErrorCode.MISSING_API_KEY, NO_KEY)
         services = await get_services(request)
         # A key this instance verified moments ago is answered without leaving the event loop.
         verified = services.api_keys.cached(secret)
@@ -89,7 +90,21 @@ async def get_api_key_application(verified: CurrentApiKey) -> Application:
     return verified.app
 
 
-ApiKeyApplication = Annotated[Application, Depends(get_api_key_application)]
+TOKEN_ERRORS = (ErrorCode.MISSING_TOKEN, ErrorCode.INVALID_TOKEN)
+KEY_ERRORS = (ErrorCode.MISSING_API_KEY, ErrorCode.INVALID_API_KEY)
 
-# The application a route acts on: get_api_key_application or get_owned_application.
-ApplicationSubject = Callable[..., Application]
+
+@dataclass(frozen=True)
+class Subject:
+    """Who an application's routes answer: its key holders, or its operator in the console.
+
+    `errors` are the codes its dependency can give; `tag` groups its routes in /docs.
+    """
+
+    dependency: Callable[..., Application | Awaitable[Application]]
+    tag: str
+    errors: tuple[ErrorCode, ...]
+
+
+KEY_HOLDER = Subject(get_api_key_application, "machine clients", KEY_ERRORS)
+OPERATOR = Subject(get_owned_application, "console", (*TOKEN_ERRORS, ErrorCode.NOT_FOUND))

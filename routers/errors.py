@@ -1,4 +1,5 @@
-"""Every failure becomes `{"detail": "<a sentence>"}` with its status; never a stack trace."""
+"""Every failure becomes `{"detail": "<a sentence>", "code": "<its name>"}` with its status;
+never a stack trace."""
 
 import json
 import logging
@@ -14,27 +15,43 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.errors import (
-    Conflict,
-    InvalidCursor,
-    InvalidInput,
-    NotFound,
-    ServiceError,
-    StorageUnavailable,
-    TooLarge,
-    TooManyRequests,
-    Unauthorized,
-)
+from services.errors import ErrorCode, InvalidCursor, ServiceError, StorageUnavailable
 
 logger = logging.getLogger("wattkey.errors")
 
-SERVICE_STATUS: dict[type[ServiceError], int] = {
-    NotFound: status.HTTP_404_NOT_FOUND,
-    Conflict: status.HTTP_409_CONFLICT,
-    InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
-    Unauthorized: status.HTTP_401_UNAUTHORIZED,
-    TooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
-    TooManyRequests: status.HTTP_429_TOO_MANY_REQUESTS,
+# Each code's status and what it means; the OpenAPI entry of a route lists the codes it gives.
+CATALOGUE: dict[ErrorCode, tuple[int, str]] = {
+    ErrorCode.INVALID_CURSOR: (400, "A cursor this API did not hand out"),
+    ErrorCode.NOT_GZIP: (400, "A body sent as gzip that is not gzip"),
+    ErrorCode.CLIENT_DISCONNECTED: (400, "The client stopped sending the request"),
+    ErrorCode.MISSING_TOKEN: (401, "No `Authorization: Bearer` token was sent"),
+    ErrorCode.INVALID_TOKEN: (401, "The token is wrong, expired or signed out"),
+    ErrorCode.INVALID_CREDENTIALS: (401, "The email or the password is wrong"),
+    ErrorCode.MISSING_API_KEY: (401, "No `X-API-Key` header was sent"),
+    ErrorCode.INVALID_API_KEY: (401, "The API key is wrong, expired or revoked"),
+    ErrorCode.NOT_FOUND: (404, "Nothing the caller may see has this id"),
+    ErrorCode.APPLICATION_DELETED: (404, "The application was deleted while the file arrived"),
+    ErrorCode.METHOD_NOT_ALLOWED: (405, "The path does not take this method; see Allow"),
+    ErrorCode.BODY_TIMEOUT: (408, "The request body stopped arriving"),
+    ErrorCode.EMAIL_TAKEN: (409, "An operator with this email exists already"),
+    ErrorCode.IN_PROGRESS: (409, "The same request is still being answered; see Retry-After"),
+    ErrorCode.TOO_LARGE: (413, "The request body is over its limit"),
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: (415, "A body of a media type this route does not read"),
+    ErrorCode.VALIDATION_FAILED: (422, "A parameter or the body is not what the route takes"),
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: (422, "The Idempotency-Key was used for another request"),
+    ErrorCode.RATE_LIMITED: (429, "Over a limit; see Retry-After"),
+    ErrorCode.INTERNAL_ERROR: (500, "A fault on the server's side, logged with the request id"),
+    ErrorCode.BUSY: (503, "Too much work of this kind at once; see Retry-After"),
+    ErrorCode.STORAGE_UNAVAILABLE: (503, "A storage dependency is unavailable; see Retry-After"),
+}
+# The codes of the errors Starlette raises itself, by status.
+STARLETTE_CODES = {
+    400: ErrorCode.VALIDATION_FAILED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    422: ErrorCode.VALIDATION_FAILED,
 }
 UNAVAILABLE = "A storage dependency is unavailable; retry in a few seconds."
 BAD_CURSOR = "The cursor is not one this API returned; start again without it."
@@ -43,31 +60,59 @@ UNEXPECTED = "Something went wrong on our side; it has been logged with this req
 UNPARSABLE_BODY = "There was an error parsing the body"
 NOT_JSON_TEXT = "The request body is not valid JSON: it is not UTF-8 text."
 Model = TypeVar("Model", bound=BaseModel)
+# What any route can answer: a parameter it cannot take, a store it cannot reach.
+ALWAYS = (ErrorCode.VALIDATION_FAILED, ErrorCode.STORAGE_UNAVAILABLE)
 
 
 class ErrorBody(BaseModel):
     """Every error answer."""
 
     detail: str = Field(description="A sentence saying what went wrong and what to do")
+    code: ErrorCode = Field(description="The error's stable name, for clients to branch on")
 
 
-MEANINGS = {
-    400: "A cursor this API did not hand out",
-    401: "Missing, wrong, expired or revoked credentials",
-    404: "Nothing the caller may see has this id",
-    408: "The request body stopped arriving",
-    409: "It exists already, or the same request is still being answered (see Retry-After)",
-    413: "The request body is over its limit",
-    415: "A body of a media type this route does not read",
-    422: "A parameter or the body is not what the route takes",
-    429: "Over a limit; see Retry-After",
-    503: "A dependency is unavailable or busy; see Retry-After",
-}
+class ApiError(StarletteHTTPException):
+    """An error a router or a middleware finds before any service is asked."""
+
+    def __init__(
+        self, code: ErrorCode, detail: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(status_of(code), detail, dict(headers or {}))
+        self.code = code
 
 
-def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for these error statuses, each with the ErrorBody schema."""
-    return {code: {"model": ErrorBody, "description": MEANINGS[code]} for code in codes}
+def status_of(code: ErrorCode) -> int:
+    return CATALOGUE[code][0]
+
+
+def error_body(code: ErrorCode, detail: str) -> dict[str, str]:
+    return {"detail": detail, "code": code.value}
+
+
+def documented(*codes: ErrorCode) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these codes: one entry per status, naming its codes, with an
+    example of each. A route's entry for a status replaces its router's: list them all."""
+    by_status: dict[int, list[ErrorCode]] = {}
+    for code in dict.fromkeys(codes):
+        by_status.setdefault(status_of(code), []).append(code)
+    return {
+        status_code: {
+            "model": ErrorBody,
+            "description": "; ".join(f"`{code}`: {CATALOGUE[code][1]}" for code in members),
+            "content": {
+                "application/json": {
+                    "examples": {
+                        code.value: {
+                            "summary": CATALOGUE[code][1],
+                            "value": error_body(code, CATALOGUE[code][1] + "."),
+                        }
+                        for code in members
+                    }
+                }
+            },
+        }
+        for status_code, members in sorted(by_status.items())
+    }
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -107,8 +152,17 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     if error.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
         headers["Allow"] = ", ".join(_methods_of(request))
     if error.status_code == status.HTTP_400_BAD_REQUEST and error.detail == UNPARSABLE_BODY:
-        return JSONResponse({"detail": NOT_JSON_TEXT}, status_code=422)
-    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+        return _answer(ErrorCode.VALIDATION_FAILED, NOT_JSON_TEXT)
+    code = getattr(error, "code", None) or STARLETTE_CODES.get(
+        error.status_code, ErrorCode.VALIDATION_FAILED
+    )
+    return JSONResponse(
+        error_body(code, str(error.detail)), status_code=error.status_code, headers=headers
+    )
+
+
+def _answer(code: ErrorCode, detail: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, detail), status_code=status_of(code), headers=headers)
 
 
 def _methods_of(request: Request) -> list[str]:
@@ -122,39 +176,29 @@ def _methods_of(request: Request) -> list[str]:
 
 
 async def _service_error(request: Request, error: Exception) -> JSONResponse:
-    code = next(
-        (code for kind, code in SERVICE_STATUS.items() if isinstance(error, kind)),
-        status.HTTP_400_BAD_REQUEST,
-    )
-    headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else {}
-    if isinstance(error, ServiceError) and error.retry_after is not None:
+    assert isinstance(error, ServiceError)
+    headers = {"WWW-Authenticate": "Bearer"} if status_of(error.code) == 401 else {}
+    if error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
-    return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
+    return _answer(error.code, str(error), headers)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    return JSONResponse(
-        {"detail": describe_validation(error)},
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-    )
+    return _answer(ErrorCode.VALIDATION_FAILED, describe_validation(error))
 
 
 async def _unavailable(request: Request, error: Exception) -> JSONResponse:
     logger.warning("storage unavailable", extra={"reason": str(error)})
-    return JSONResponse(
-        {"detail": UNAVAILABLE},
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-        headers={"Retry-After": "5"},
-    )
+    return _answer(ErrorCode.STORAGE_UNAVAILABLE, UNAVAILABLE, {"Retry-After": "5"})
 
 
 async def _bad_cursor(request: Request, error: Exception) -> JSONResponse:
-    return JSONResponse({"detail": BAD_CURSOR}, status_code=status.HTTP_400_BAD_REQUEST)
+    return _answer(ErrorCode.INVALID_CURSOR, BAD_CURSOR)
 
 
 async def _disconnected(request: Request, error: Exception) -> JSONResponse:
-    return JSONResponse({"detail": "The client stopped sending the request."}, status_code=400)
+    return _answer(ErrorCode.CLIENT_DISCONNECTED, "The client stopped sending the request.")
 
 
 class UnexpectedErrorMiddleware:
@@ -184,16 +228,16 @@ class UnexpectedErrorMiddleware:
             logger.exception("unexpected error")
             if started:
                 raise
-            await send_detail(send, status.HTTP_500_INTERNAL_SERVER_ERROR, UNEXPECTED)
+            await send_error(send, ErrorCode.INTERNAL_ERROR, UNEXPECTED)
 
 
-async def send_detail(send: Send, status_code: int, detail: str) -> None:
-    """A whole `{"detail": ...}` answer, for middleware that answers below FastAPI."""
-    body = json.dumps({"detail": detail}).encode()
+async def send_error(send: Send, code: ErrorCode, detail: str) -> None:
+    """A whole error answer, for middleware that answers below FastAPI."""
+    body = json.dumps(error_body(code, detail)).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": status_code,
+            "status": status_of(code),
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),

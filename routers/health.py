@@ -23,7 +23,7 @@ class Health(BaseModel):
 
 
 @router.get("/")
-async def root(request: Request) -> Online:
+async def health_root(request: Request) -> Online:
     return Online(service="wattkey", version=request.app.version)
 
 
@@ -32,7 +32,7 @@ async def root(request: Request) -> Online:
     response_model=Health,
     responses={503: {"model": Health, "description": "The storage backend is unreachable"}},
 )
-def health(services: ServicesDep) -> Any:
+def health_check(services: ServicesDep) -> Any:
     report = services.health.check()
     if report.healthy:
         return Health(status="healthy", checks=report.checks)

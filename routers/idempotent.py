@@ -6,11 +6,12 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, Header, HTTPException, Response, status
+from fastapi import Depends, Header, Response
 from fastapi.responses import JSONResponse
 
+from routers.errors import ApiError
 from services.applications import Application
-from services.errors import StorageUnavailable
+from services.errors import ErrorCode, StorageUnavailable
 from services.idempotency import IdempotencyService, RecordedAnswer
 
 REPLAYED = "Idempotent-Replayed"
@@ -33,7 +34,7 @@ def idempotency_key(
     ] = None,
 ) -> str | None:
     if key is not None and not KEY_SHAPE.fullmatch(key):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, BAD_KEY)
+        raise ApiError(ErrorCode.VALIDATION_FAILED, BAD_KEY)
     return key
 
 

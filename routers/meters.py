@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from routers.deps import ApplicationSubject, ServicesDep
-from routers.errors import documented
+from routers.deps import ServicesDep, Subject
+from routers.errors import ALWAYS, documented
 from routers.pages import Cursor, Limit
 from routers.schemas import Page
 from services.applications import Application
+from services.errors import ErrorCode
 from services.usage import MeterSpan
 
 
@@ -23,12 +24,12 @@ class MeterOut(BaseModel):
         return cls.model_validate(span.model_dump())
 
 
-def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
-    router = APIRouter(tags=[tag], responses=documented(401, 422, 503))
-    App = Annotated[Application, Depends(subject)]
+def routes(subject: Subject) -> APIRouter:
+    router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
+    App = Annotated[Application, Depends(subject.dependency)]
 
-    @router.get("/meters", responses=documented(400))
-    def meters(
+    @router.get("/meters", responses=documented(ErrorCode.INVALID_CURSOR))
+    def meters_list(
         app: App, services: ServicesDep, limit: Limit = 100, cursor: Cursor = None
     ) -> Page[MeterOut]:
         page = services.usage.meters(app, limit, cursor)

@@ -5,11 +5,5 @@ from typing import Annotated
 from fastapi import Query
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page")]
-Cursor = Annotated[
-    str | None,
-    Query(
-        max_length=2048,
-        pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
-        description="next_cursor of the previous page",
-    ),
-]
+# Not checked here: whatever its shape, a cursor this API did not hand out is the seal's 400.
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]

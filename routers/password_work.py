@@ -10,7 +10,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import anyio
-from fastapi import HTTPException, Request, status
+from fastapi import Request
+
+from routers.errors import ApiError
+from services.errors import ErrorCode
 
 THREADS = max(1, (os.cpu_count() or 2) // 2)
 MAX_WAITING = 32
@@ -26,5 +29,5 @@ def create_limiter() -> anyio.CapacityLimiter:
 async def run_password_work(request: Request, work: Callable[..., Result], *args: str) -> Result:
     limiter: anyio.CapacityLimiter = request.app.state.password_limiter
     if limiter.statistics().tasks_waiting >= MAX_WAITING:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, BUSY, headers={"Retry-After": "1"})
+        raise ApiError(ErrorCode.BUSY, BUSY, {"Retry-After": "1"})
     return await anyio.to_thread.run_sync(work, *args, limiter=limiter)

@@ -4,10 +4,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
-from fastapi import HTTPException, Request, status
+from fastapi import Request
 from starlette.datastructures import FormData, QueryParams, UploadFile
 
-from routers.errors import validated
+from routers.errors import ApiError, validated
+from services.errors import ErrorCode
 from services.incoming import IncomingFile, Spool
 from services.uploads import UploadOptions
 
@@ -100,7 +101,7 @@ async def receive_files(request: Request, spool: Spool) -> tuple[list[IncomingFi
     if media_type in RAW_TYPES:
         incoming = await _spool(request.query_params.get("filename"), request.stream(), spool)
         return [incoming], validated(UploadOptions, query)
-    raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_TYPE)
+    raise ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_TYPE)
 
 
 async def _multipart(
@@ -110,7 +111,7 @@ async def _multipart(
         parts = [part for name in FILE_FIELDS for part in form.getlist(name)]
         files = [part for part in parts if isinstance(part, UploadFile)]
         if not files:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NO_FILES)
+            raise ApiError(ErrorCode.VALIDATION_FAILED, NO_FILES)
         options = validated(UploadOptions, {**query, **_given_options(form)})
         spooled: list[IncomingFile] = []
         try:
@@ -128,9 +129,7 @@ def _given_options(fields: FormData | QueryParams) -> dict[str, str]:
     one sent twice is refused rather than one of them taken."""
     for name in OPTION_NAMES:
         if len(fields.getlist(name)) > 1:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT, f"{name} is given twice; send it once."
-            )
+            raise ApiError(ErrorCode.VALIDATION_FAILED, f"{name} is given twice; send it once.")
     return {
         name: value
         for name in OPTION_NAMES

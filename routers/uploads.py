@@ -6,13 +6,14 @@ import anyio
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from routers.deps import ApplicationSubject, ServicesDep
-from routers.errors import documented
+from routers.deps import ServicesDep, Subject
+from routers.errors import ALWAYS, documented
 from routers.idempotent import REPLAYED, IdempotencyKey, answer_once
 from routers.pages import Cursor, Limit
 from routers.schemas import Page, Previews, UploadReport, UploadReports
 from routers.upload_body import OPENAPI_BODY, receive_files
 from services.applications import Application
+from services.errors import ErrorCode
 from services.uploads import request_fingerprint
 
 REPLAY_HEADER = {
@@ -24,9 +25,9 @@ REPLAY_HEADER = {
 }
 
 
-def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
-    router = APIRouter(tags=[tag], responses=documented(401, 422, 503))
-    App = Annotated[Application, Depends(subject)]
+def routes(subject: Subject) -> APIRouter:
+    router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
+    App = Annotated[Application, Depends(subject.dependency)]
 
     @router.post(
         "/uploads",
@@ -40,10 +41,21 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
                 "description": "Processing continues",
                 "headers": REPLAY_HEADER,
             },
-            **documented(408, 409, 413, 415),
+            **documented(
+                ErrorCode.NOT_GZIP,
+                ErrorCode.CLIENT_DISCONNECTED,
+                *subject.errors,
+                ErrorCode.APPLICATION_DELETED,
+                ErrorCode.BODY_TIMEOUT,
+                ErrorCode.IN_PROGRESS,
+                ErrorCode.TOO_LARGE,
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                *ALWAYS,
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            ),
         },
     )
-    async def upload(
+    async def uploads_create(
         request: Request, app: App, services: ServicesDep, idempotency_key: IdempotencyKey
     ) -> Any:
         files, options = await receive_files(request, services.spool)
@@ -68,15 +80,15 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
             services.idempotency, app, idempotency_key, fingerprint, accept, discard
         )
 
-    @router.get("/uploads", responses=documented(400))
-    def list_uploads(
+    @router.get("/uploads", responses=documented(ErrorCode.INVALID_CURSOR))
+    def uploads_list(
         app: App, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[UploadReport]:
         page = services.uploads.list(app, limit, cursor)
         return Page[UploadReport].of(page.items, page.next_cursor, UploadReport.of)
 
-    @router.get("/uploads/{upload_id}", responses=documented(404))
-    def get_upload(upload_id: str, app: App, services: ServicesDep) -> UploadReport:
+    @router.get("/uploads/{upload_id}", responses=documented(*subject.errors, ErrorCode.NOT_FOUND))
+    def uploads_get(upload_id: str, app: App, services: ServicesDep) -> UploadReport:
         return UploadReport.of(services.uploads.get(app, upload_id))
 
     @router.get(
@@ -87,10 +99,10 @@ def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
                 "content": {"text/csv": {"schema": {"type": "string"}}},
                 "description": "`line,error`, then every problem of the file, line by line",
             },
-            **documented(404, 409),
+            **documented(*subject.errors, ErrorCode.NOT_FOUND, ErrorCode.IN_PROGRESS),
         },
     )
-    def upload_errors(upload_id: str, app: App, services: ServicesDep) -> StreamingResponse:
+    def uploads_errors(upload_id: str, app: App, services: ServicesDep) -> StreamingResponse:
         chunks = services.uploads.rejected_lines(app, upload_id)
         filename = f"{upload_id}-errors.csv"
         return StreamingResponse(

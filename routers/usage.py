@@ -3,22 +3,23 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from routers.deps import ApplicationSubject, ServicesDep
-from routers.errors import documented
+from routers.deps import ServicesDep, Subject
+from routers.errors import ALWAYS, documented
 from routers.pages import Cursor, Limit
 from routers.schemas import Page, ReadingOut
 from services.applications import Application
+from services.errors import ErrorCode
 from services.usage import Reading, Summary
 
 
-def routes(subject: ApplicationSubject, tag: str) -> APIRouter:
-    router = APIRouter(tags=[tag], responses=documented(401, 422, 503))
-    App = Annotated[Application, Depends(subject)]
+def routes(subject: Subject) -> APIRouter:
+    router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
+    App = Annotated[Application, Depends(subject.dependency)]
 
-    @router.get("/usage", responses=documented(400))
-    def usage(
+    @router.get("/usage", responses=documented(ErrorCode.INVALID_CURSOR))
+    def usage_list(
         app: App,
         services: ServicesDep,
         meter_id: str | None = None,
@@ -71,7 +72,14 @@ class UsageSummary(BaseModel):
     meter_id: str | None
     start: str
     end: str
-    total_kwh: float
+    total_kwh: float = Field(
+        description="One meter's total, or without `meter_id`, the consumption meters' (no "
+        "channel suffix): export and generation are never added to it"
+    )
+    channels: dict[str, float] = Field(
+        description="Without `meter_id`: each channel's total over the range "
+        '(`{"export": 12.5, "generation": 30.1}`), `{}` when the range has none'
+    )
     buckets: list[SummaryBucket]
 
     @classmethod
@@ -83,6 +91,7 @@ class UsageSummary(BaseModel):
             start=summary.start.isoformat(),
             end=summary.end.isoformat(),
             total_kwh=summary.total_kwh,
+            channels=summary.channels,
             buckets=[
                 SummaryBucket(
                     start=bucket.start.isoformat(),

@@ -8,7 +8,7 @@ import jwt
 from passlib.context import CryptContext
 
 from services.clock import new_id, now_text, utc_now
-from services.errors import Conflict, Unauthorized
+from services.errors import Conflict, ErrorCode, Unauthorized
 from services.sign_in_throttle import SignInThrottle
 from storage.errors import AlreadyExists
 from storage.ports import RevokedTokens, Users
@@ -34,13 +34,14 @@ class AccountService:
         jwt_secret: str,
         token_minutes: int,
         throttle: SignInThrottle,
+        passwords: CryptContext | None = None,
     ) -> None:
         self._users = users
         self._throttle = throttle
         self._revoked = revoked
         self._secret = jwt_secret
         self._lifetime = timedelta(minutes=token_minutes)
-        self._passwords = CryptContext(schemes=["argon2"], deprecated="auto")
+        self._passwords = passwords or CryptContext(schemes=["argon2"], deprecated="auto")
         # Verified against when the email is unknown, so both failures take the same time.
         self._decoy_hash = self._passwords.hash(uuid.uuid4().hex)
 
@@ -54,7 +55,9 @@ class AccountService:
         try:
             self._users.add(user)
         except AlreadyExists as error:
-            raise Conflict("An operator with this email is already registered.") from error
+            raise Conflict(
+                "An operator with this email is already registered.", ErrorCode.EMAIL_TAKEN
+            ) from error
         return user, self._issue(user)
 
     def login(self, email: str, password: str, client: str) -> IssuedToken:
@@ -62,9 +65,12 @@ class AccountService:
         self._throttle.attempt(email, client)
         user = self._users.find_by_email(email.lower())
         known_hash = user.password_hash if user else self._decoy_hash
-        if not self._passwords.verify(password, known_hash) or user is None:
+        valid, new_hash = self._passwords.verify_and_update(password, known_hash)
+        if not valid or user is None:
             self._throttle.failed(client)
-            raise Unauthorized(BAD_CREDENTIALS)
+            raise Unauthorized(BAD_CREDENTIALS, ErrorCode.INVALID_CREDENTIALS)
+        if new_hash is not None:  # hashed under parameters since changed: hash it anew
+            self._users.replace(user.model_copy(update={"password_hash": new_hash}))
         return self._issue(user)
 
     def authenticate(self, token: str) -> User:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from cachetools import TTLCache
 
 from services.clock import new_id, now_text, to_text, utc_now
-from services.errors import InvalidInput, NotFound, StorageUnavailable, Unauthorized
+from services.errors import ErrorCode, InvalidInput, NotFound, StorageUnavailable, Unauthorized
 from storage.ports import ApiKeys, Applications
 from storage.records import ApiKey, Application
 
@@ -105,7 +105,7 @@ class ApiKeyService:
         if verified is None:
             return None
         if verified.expires_at <= time.time():
-            raise Unauthorized(BAD_KEY)
+            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
         if refresh:
             self._refresher.submit(self._refresh, secret, key_hash)
         return verified
@@ -115,14 +115,14 @@ class ApiKeyService:
 
     def verify(self, secret: str) -> VerifiedKey:
         if not KEY_SHAPE.fullmatch(secret):
-            raise Unauthorized(BAD_KEY)
+            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
         key_hash = self._hash(secret)
         key = self._api_keys.find_by_hash(key_hash)
         if key is None or not hmac.compare_digest(key.key_hash, key_hash) or not is_active(key):
-            raise Unauthorized(BAD_KEY)
+            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
         app = self._applications.get(key.app_id)
         if app is None:
-            raise Unauthorized(BAD_KEY)
+            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
         self._record_use(key)
         expires_at = (
             datetime.fromisoformat(key.expires_at).timestamp() if key.expires_at else float("inf")

@@ -9,7 +9,7 @@ process (no answer within CLAIM_SECONDS) lets the next retry run the request aga
 import time
 from collections.abc import Callable
 
-from services.errors import InProgress, InvalidInput
+from services.errors import ErrorCode, InProgress, InvalidInput
 from storage.ports import IdempotencyKeys
 from storage.records import Application, IdempotencyRecord, RecordedAnswer
 
@@ -51,7 +51,7 @@ class IdempotencyService:
         if held is None:
             return None
         if held.fingerprint != fingerprint:
-            raise InvalidInput(OTHER_REQUEST)
+            raise InvalidInput(OTHER_REQUEST, ErrorCode.IDEMPOTENCY_KEY_REUSED)
         if held.answer is None:
             raise InProgress(STILL_RUNNING, RETRY_AFTER_SECONDS)
         return held.answer

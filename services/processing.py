@@ -19,7 +19,7 @@ from tenacity import (
 from services.alerts import AlertService, BreachTracker
 from services.clock import creation_order, now_text
 from services.csv_reader import CsvFile, UnreadableFile
-from services.errors import NotFound
+from services.errors import ErrorCode, NotFound
 from services.fair_workers import ClientsFirst, FairWorkers
 from services.file_reading import layout_of, open_csv
 from services.incoming import IncomingFile, Spool
@@ -86,7 +86,7 @@ class UploadProcessor:
                 report = self._process_or_fail(app, upload, incoming, background=False)
         except _Gone:
             incoming.discard()
-            raise NotFound(APPLICATION_GONE) from None
+            raise NotFound(APPLICATION_GONE, ErrorCode.APPLICATION_DELETED) from None
         except _Interrupted:
             incoming.discard()
             return upload

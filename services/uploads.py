@@ -11,7 +11,7 @@ from pydantic import BaseModel, field_validator
 
 from services.clock import new_id, now_text
 from services.cursors import CursorSeal
-from services.errors import InProgress, NotFound
+from services.errors import ErrorCode, InProgress, NotFound
 from services.incoming import IncomingFile
 from services.json_text import NotJson, parsed
 from services.previews import Preview, preview
@@ -238,7 +238,7 @@ class UploadService:
             raise
         if self._applications.get(app.id) is None:  # deleted while the file arrived
             self._forget(upload)
-            raise NotFound(APPLICATION_GONE)
+            raise NotFound(APPLICATION_GONE, ErrorCode.APPLICATION_DELETED)
         return upload
 
     def _forget(self, upload: Upload) -> None:

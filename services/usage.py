@@ -28,6 +28,7 @@ class Summary:
     start: datetime
     end: datetime
     buckets: list[SummaryBucket]
+    channels: dict[str, float]  # each channel's total over the range, without `meter_id`
 
     @property
     def total_kwh(self) -> float:
@@ -85,9 +86,10 @@ class UsageService:
         totals = self._readings.totals(app.id, meter, texts)
         buckets = [
             SummaryBucket(lower, upper, total)
-            for lower, upper, total in zip(edges[:-1], edges[1:], totals, strict=True)
+            for lower, upper, total in zip(edges[:-1], edges[1:], totals.buckets, strict=True)
         ]
-        return Summary(interval, timezone, meter, edges[0], edges[-1], buckets)
+        channels = dict(sorted(totals.channels.items()))
+        return Summary(interval, timezone, meter, edges[0], edges[-1], buckets, channels)
 
     def meters(self, app: Application, limit: int, cursor: str | None) -> Page[MeterSpan]:
         return self._cursors.page(

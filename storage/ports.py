@@ -11,11 +11,11 @@ from storage.records import (
     AlertMessage,
     ApiKey,
     Application,
-    BucketTotal,
     ChannelName,
     IdempotencyRecord,
     MeterSpan,
     Page,
+    RangeTotals,
     Reading,
     ReadingCounts,
     ReadingQuery,
@@ -31,6 +31,9 @@ class Users(Protocol):
         """Create the user; raises AlreadyExists when the email is taken."""
 
     def find_by_email(self, email: str) -> User | None: ...
+
+    def replace(self, user: User) -> None:
+        """Store the user's record anew (a password hash made with newer parameters)."""
 
 
 class RevokedTokens(Protocol):
@@ -146,8 +149,9 @@ class Readings(Protocol):
     def query(self, query: ReadingQuery) -> Page[Reading]:
         """Oldest first; by timestamp then meter when no meter is given; bounds inclusive."""
 
-    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> list[BucketTotal]:
-        """Totals of one meter (or all summed) in each bucket [edges[i], edges[i + 1]).
+    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> RangeTotals:
+        """Totals of one meter in each bucket [edges[i], edges[i + 1]), or without a meter,
+        of the consumption meters summed, and each channel's total over the whole range.
 
         `edges` are ascending UTC texts; there is one total per bucket, empty ones included.
         """

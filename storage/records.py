@@ -22,6 +22,15 @@ class Reading(NamedTuple):
 # What writers hand over: (meter_id, timestamp, kwh), a Reading or any tuple of that shape.
 ReadingRow = tuple[str, str, float]
 
+# The quantities a file may carry beside consumption, each kept as `<meter>:<channel>`.
+CHANNELS = ("export", "generation", "gas", "load")
+
+
+def channel_of(meter_id: str) -> str:
+    """The channel a meter id names after its last colon (`m-1:export`); "" for consumption."""
+    _, colon, tail = meter_id.rpartition(":")
+    return tail if colon and tail in CHANNELS else ""
+
 
 @dataclass(frozen=True)
 class ReadingQuery:
@@ -42,6 +51,15 @@ class BucketTotal:
     kwh: float = 0.0
     max_kwh: float | None = None
     readings: int = 0
+
+
+@dataclass
+class RangeTotals:
+    """A summary's buckets, and when every meter was asked, each channel's total over the
+    range: consumption alone fills the buckets, export is never added to it."""
+
+    buckets: list[BucketTotal]
+    channels: dict[str, float]
 
 
 class MeterSpan(BaseModel):

@@ -1,6 +1,8 @@
 """Helpers shared by the test suites: free ports, a real server process, an operator's session."""
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -113,7 +115,7 @@ class Operator:
 
     @classmethod
     def register(cls, base_url: str) -> "Operator":
-        client = httpx.Client(base_url=base_url, timeout=60)
+        client = httpx.Client(base_url=base_url, timeout=60, event_hooks=CHECKED_ERRORS)
         email = unique_email()
         response = client.post("/auth/register", json={"email": email, "password": "correct horse"})
         assert response.status_code == 201, response.text
@@ -135,4 +137,24 @@ class Operator:
 
 
 def machine(base_url: str, key: str) -> httpx.Client:
-    return httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60)
+    return httpx.Client(
+        base_url=base_url, headers={"X-API-Key": key}, timeout=60, event_hooks=CHECKED_ERRORS
+    )
+
+
+ERROR_CODE = re.compile(r"[a-z]+(_[a-z]+)*")
+
+
+def check_error_shape(response: httpx.Response) -> None:
+    """Every error any test meets is `{"detail", "code"}`, as clients branch on `code`; an
+    unhealthy `/health` answers with its checks instead."""
+    if response.status_code < 400 or "json" not in response.headers.get("content-type", ""):
+        return
+    if response.request.url.path == "/health":
+        return
+    body = json.loads(response.read())
+    assert set(body) == {"detail", "code"}, body
+    assert ERROR_CODE.fullmatch(body["code"]), body
+
+
+CHECKED_ERRORS = {"response": [check_error_shape]}

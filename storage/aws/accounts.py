@@ -20,6 +20,9 @@ class DynamoUsers:
     def find_by_email(self, email: str) -> User | None:
         return load(User, self._table.get(email))
 
+    def replace(self, user: User) -> None:
+        self._table.put(self._table.document(user, user.email))
+
 
 class DynamoRevokedTokens:
     def __init__(self, table: Table) -> None:

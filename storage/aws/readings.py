@@ -40,13 +40,14 @@ from storage.buckets import Buckets
 from storage.cursors import decode_cursor, encode_cursor
 from storage.errors import InvalidCursor
 from storage.records import (
-    BucketTotal,
     MeterSpan,
     Page,
+    RangeTotals,
     Reading,
     ReadingCounts,
     ReadingQuery,
     ReadingRow,
+    channel_of,
 )
 
 # A day's `r` past this many bytes goes into hour parts: an item holds 400 KB, and a day of
@@ -58,6 +59,8 @@ HOLD_READINGS = 200_000
 ADD_PIECE = 10_000
 # A summary reads its range as this many slices at once: DynamoDB pages are sequential.
 SUMMARY_SLICES = 8
+# What a summary reads of each item: its day and meter, readings, and totals.
+SUMMED = ("timestamp", "day_meter", "r", "n", "s", "mx")
 # "$" follows "#": `{day}$` sorts after the day's own key and every `{day}#...` after it.
 AFTER_SEPARATOR = "$"
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -137,7 +140,7 @@ class DynamoReadings:
             next_cursor = encode_cursor([items[-1].timestamp, items[-1].meter_id])
         return Page(items=items, next_cursor=next_cursor)
 
-    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> list[BucketTotal]:
+    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> RangeTotals:
         """The range read in slices at once, each item added to its bucket here (DynamoDB does
         not sum): whole when it lies inside one bucket, else reading by reading."""
         buckets = Buckets(edges)
@@ -152,12 +155,13 @@ class DynamoReadings:
             # read by two slices adds its whole totals only in the slice where it starts.
             lower, upper = bounds
             where, index = _slice_range(app_id, meter_id, lower, upper)
-            for items in self._table.pages(where, index, ("timestamp", "r", "n", "s", "mx")):
+            every_meter = meter_id is None
+            for items in self._table.pages(where, index, SUMMED):
                 for item in items:
-                    _add_item(buckets, item, lower, upper)
+                    _add_item(buckets, item, lower, upper, every_meter)
 
         list(self._pool.map(add_slice, slices))
-        return buckets.totals
+        return buckets.range_totals()
 
     def delete_app(self, app_id: str) -> None:
         self._table.delete_matching(KeyRange("app_id", app_id), USAGE_BY_DAY_INDEX, self._pool)
@@ -417,11 +421,13 @@ def _slice_range(
     return KeyRange("pk", f"{app_id}#{meter_id}", "timestamp", day_of(lower), top), None
 
 
-def _add_item(buckets: Buckets, item: Item, lower: str, upper: str) -> None:
+def _add_item(buckets: Buckets, item: Item, lower: str, upper: str, every_meter: bool) -> None:
     """Add the item's readings in [lower, upper) to their buckets: its totals at once when the
-    whole span it may hold lies in one bucket (counted in the slice where it starts)."""
+    whole span it may hold lies in one bucket (counted in the slice where it starts). Asked
+    for every meter, a channel's readings go to its range total instead."""
     if "r" not in item:
         return
+    channel = channel_of(item["day_meter"]["S"].partition("#")[2]) if every_meter else ""
     first, last = span_of(item["timestamp"]["S"])
     if "s" in item and buckets.index(first) == buckets.index(last):
         if lower <= first < upper:
@@ -430,14 +436,14 @@ def _add_item(buckets: Buckets, item: Item, lower: str, upper: str) -> None:
                 float(item["mx"]["N"]),
                 int(item["n"]["N"]),
             )
-            buckets.add(first, total, most, count)
+            buckets.add(first, total, most, count, channel)
         return
     readings = decode(item["r"]["B"])
     for timestamp, kwh in zip(
         timestamps(first[:10], readings.offsets), readings.values, strict=True
     ):
         if lower <= timestamp < upper:
-            buckets.add(timestamp, kwh, kwh)
+            buckets.add(timestamp, kwh, kwh, channel=channel)
 
 
 class DynamoMeters:

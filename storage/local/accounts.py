@@ -27,6 +27,12 @@ class SqliteUsers:
             row = connection.execute("SELECT doc FROM users WHERE email = ?", (email,)).fetchone()
         return User.model_validate_json(row[0]) if row else None
 
+    def replace(self, user: User) -> None:
+        with self._db.writing() as connection:
+            connection.execute(
+                "UPDATE users SET doc = ? WHERE user_id = ?", (user.model_dump_json(), user.user_id)
+            )
+
 
 class SqliteRevokedTokens:
     def __init__(self, database: Database) -> None:

@@ -5,12 +5,14 @@ from itertools import pairwise, repeat
 from operator import add
 from typing import Any
 
+from storage.buckets import Buckets
 from storage.cursors import decode_cursor, encode_cursor
 from storage.local.database import Database
 from storage.records import (
-    BucketTotal,
+    CHANNELS,
     MeterSpan,
     Page,
+    RangeTotals,
     Reading,
     ReadingCounts,
     ReadingQuery,
@@ -18,6 +20,12 @@ from storage.records import (
 )
 
 DELETE_CHUNK = 20_000
+# A reading's channel, as storage.records.channel_of names it; GLOB, unlike LIKE, heeds case.
+CHANNEL_OF_METER = (
+    "CASE"
+    + "".join(f" WHEN r.meter_id GLOB '*:{name}' THEN '{name}'" for name in CHANNELS)
+    + " ELSE '' END"
+)
 # Deletes in chunks, each its own short transaction, so uploads of others never wait long.
 DELETE_SOME = (
     "DELETE FROM readings WHERE app_id = ? AND (meter_id, timestamp) IN"
@@ -91,17 +99,18 @@ class SqliteReadings:
             next_cursor = encode_cursor([items[-1].timestamp, items[-1].meter_id])
         return Page(items=items, next_cursor=next_cursor)
 
-    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> list[BucketTotal]:
-        """One index range scan a bucket, summed by SQLite. The buckets go in a temporary table
-        of the connection, in order, so SQLite groups the readings without sorting them; the
-        transaction is rolled back, which leaves that table empty again."""
+    def totals(self, app_id: str, meter_id: str | None, edges: Sequence[str]) -> RangeTotals:
+        """One index range scan a bucket, summed by SQLite per bucket and channel. The buckets
+        go in a temporary table of the connection, in order, so SQLite groups the readings
+        without sorting them; the transaction is rolled back, which leaves that table empty."""
         meter = "AND r.meter_id = ?" if meter_id is not None else ""
+        channel = CHANNEL_OF_METER if meter_id is None else "''"
         sql = (
-            "SELECT b.i, sum(r.kwh), max(r.kwh), count(*) FROM temp.summary_buckets b"  # noqa: S608
-            f" JOIN readings r ON r.app_id = ? {meter} AND r.timestamp >= b.lower"
-            " AND r.timestamp < b.upper GROUP BY b.i"
+            f"SELECT b.i, {channel}, sum(r.kwh), max(r.kwh), count(*)"  # noqa: S608
+            f" FROM temp.summary_buckets b JOIN readings r ON r.app_id = ? {meter}"
+            " AND r.timestamp >= b.lower AND r.timestamp < b.upper GROUP BY b.i, 2"
         )
-        totals = [BucketTotal() for _ in edges[1:]]
+        totals = Buckets(edges)
         with self._db.reading() as connection:
             connection.execute(SUMMARY_BUCKETS)
             connection.execute("BEGIN")
@@ -113,9 +122,9 @@ class SqliteReadings:
                 found = connection.execute(sql, [app_id, *filter(None, [meter_id])]).fetchall()
             finally:
                 connection.execute("ROLLBACK")
-        for index, kwh, max_kwh, readings in found:
-            totals[index] = BucketTotal(kwh, max_kwh, readings)
-        return totals
+        for index, channel_name, kwh, max_kwh, readings in found:
+            totals.add(edges[index], kwh, max_kwh, readings, channel_name)
+        return totals.range_totals()
 
     def delete_app(self, app_id: str) -> None:
         while True:

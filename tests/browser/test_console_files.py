@@ -29,7 +29,10 @@ def test_deep_links_get_index_and_assets_are_cached(console_server: ServerProces
         assert "javascript" in asset.headers["content-type"]
         missing = client.get("/console/assets/gone-1234.js")
         assert missing.status_code == 404
-        assert missing.json() == {"detail": "No such console file; reload the console."}
+        assert missing.json() == {
+            "detail": "No such console file; reload the console.",
+            "code": "not_found",
+        }
         escape = client.get("/console/..%2F..%2Fserver.py")
         assert escape.text == index.text
 

@@ -215,7 +215,7 @@ def test_totals_equal_the_sums_of_their_readings(storage: Storage, edges: list[s
     write(storage, "app-1", rows)
     for meter_id in (None, "a", "b"):
         chosen = [r for r in rows if meter_id is None or r.meter_id == meter_id]
-        totals = storage.readings.totals("app-1", meter_id, edges)
+        totals = storage.readings.totals("app-1", meter_id, edges).buckets
         assert len(totals) == len(edges) - 1
         for total, lower, upper in zip(totals, edges, edges[1:], strict=False):
             kwh, most, count = summed(chosen, lower, upper)
@@ -248,6 +248,6 @@ def test_a_day_of_one_second_readings_round_trips_exactly(storage: Storage) -> N
     assert {r.timestamp: r.kwh for r in everything} == latest
     assert storage.readings.changed_since("app-1", [span("m", at(1000), at(1000))], 1)
     assert not storage.readings.changed_since("app-1", [span("m", at(1001), at(1999))], 1)
-    (total,) = storage.readings.totals("app-1", "m", [at(0), at(86_400)])
+    (total,) = storage.readings.totals("app-1", "m", [at(0), at(86_400)]).buckets
     assert total.readings == 86_400
     assert total.kwh == pytest.approx(math.fsum(latest[at(s)] for s in range(86_400)))

@@ -339,14 +339,43 @@ def test_totals_per_bucket_for_one_meter_or_all(storage: Storage) -> None:
     write(storage, "app-2", [Reading("a", "2025-01-01T00:00:00Z", 50.0)])
     edges = [f"2025-01-01T0{hour}:00:00Z" for hour in range(4)]
     every = storage.readings.totals("app-1", None, edges)
-    assert [(t.kwh, t.max_kwh, t.readings) for t in every] == [
+    assert every.channels == {}
+    assert [(t.kwh, t.max_kwh, t.readings) for t in every.buckets] == [
         (7.5, 4.0, 3),
         (0.0, None, 0),
         (3.0, 3.0, 1),
     ]
-    one = storage.readings.totals("app-1", "a", edges)
+    one = storage.readings.totals("app-1", "a", edges).buckets
     assert [(t.kwh, t.readings) for t in one] == [(3.5, 2), (0.0, 0), (3.0, 1)]
-    assert [t.readings for t in storage.readings.totals("app-1", "c", edges)] == [0, 0, 0]
+    assert [t.readings for t in storage.readings.totals("app-1", "c", edges).buckets] == [0, 0, 0]
+
+
+def test_totals_of_every_meter_keep_channels_apart(storage: Storage) -> None:
+    write(
+        storage,
+        "app-1",
+        [
+            Reading("home", "2025-06-01T10:00:00Z", 1.0),
+            Reading("home:export", "2025-06-01T10:00:00Z", 3.0),
+            Reading("home:generation", "2025-06-01T10:30:00Z", 4.5),
+            Reading("shed", "2025-06-01T11:00:00Z", 0.5),
+            Reading("shed:export", "2025-06-01T11:00:00Z", 0.25),
+            Reading("site:2", "2025-06-01T11:00:00Z", 2.0),  # a colon, but no channel
+            Reading("home:export", "2025-06-01T12:00:00Z", 9.0),  # after the range
+        ],
+    )
+    edges = ["2025-06-01T10:00:00Z", "2025-06-01T11:00:00Z", "2025-06-01T12:00:00Z"]
+
+    every = storage.readings.totals("app-1", None, edges)
+    export = storage.readings.totals("app-1", "home:export", edges)
+
+    assert [(t.kwh, t.max_kwh, t.readings) for t in every.buckets] == [
+        (1.0, 1.0, 1),
+        (2.5, 2.0, 2),
+    ]
+    assert every.channels == {"export": 3.25, "generation": 4.5}
+    assert [t.kwh for t in export.buckets] == [3.0, 0.0]
+    assert export.channels == {}
 
 
 def test_totals_with_edges_inside_hours(storage: Storage) -> None:
@@ -356,9 +385,9 @@ def test_totals_with_edges_inside_hours(storage: Storage) -> None:
         [Reading("a", f"2025-01-01T05:{minute:02d}:00Z", 1.0) for minute in range(60)],
     )
     halves = ["2025-01-01T05:00:00Z", "2025-01-01T05:30:00Z", "2025-01-01T06:00:00Z"]
-    assert [t.readings for t in storage.readings.totals("app-1", None, halves)] == [30, 30]
+    assert [t.readings for t in storage.readings.totals("app-1", None, halves).buckets] == [30, 30]
     seconds = ["2025-01-01T05:00:30Z", "2025-01-01T05:10:30Z"]
-    assert [t.readings for t in storage.readings.totals("app-1", "a", seconds)] == [10]
+    assert [t.readings for t in storage.readings.totals("app-1", "a", seconds).buckets] == [10]
 
 
 def test_meters_are_listed_with_their_widest_span(storage: Storage) -> None:

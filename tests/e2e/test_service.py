@@ -57,7 +57,7 @@ def test_swagger_ui_and_redoc_need_no_internet(server: ServerProcess) -> None:
 def test_unknown_route_and_method(server: ServerProcess) -> None:
     missing = httpx.get(f"{server.url}/nothing-here")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "Not Found"}
+    assert missing.json() == {"detail": "Not Found", "code": "not_found"}
     wrong = httpx.delete(f"{server.url}/health")
     assert wrong.status_code == 405
     assert "detail" in wrong.json()

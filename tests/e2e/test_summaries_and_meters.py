@@ -96,6 +96,34 @@ def test_empty_buckets_one_meter_and_every_meter(tenant: Tenant) -> None:
     assert only_a["total_kwh"] == 5.5
 
 
+def test_a_solar_home_total_is_its_consumption_and_export_stays_apart(tenant: Tenant) -> None:
+    net_metering = (
+        "Name,JANE DOE\r\nAccount Number,0000000000\r\n\r\n"
+        "TYPE,DATE,START TIME,END TIME,IMPORT (kWh),EXPORT (kWh),COST,NOTES\r\n"
+        "Electric usage,2025-06-01,00:00,00:14,0.30,0.00,$0.09,\r\n"
+        "Electric usage,2025-06-01,12:00,12:14,0.05,0.80,$0.00,\r\n"
+        "Electric usage,2025-06-02,12:00,12:14,0.10,1.20,$0.00,\r\n"
+    )
+    sent = tenant.machine.post(
+        "/uploads",
+        files={"files": ("green-button.csv", net_metering.encode())},
+        data={"meter_id": "home"},
+    )
+    assert sent.status_code == 201, sent.text
+
+    every = summary(tenant, interval="day", start="2025-06-01", end="2025-06-03")
+    export = summary(
+        tenant, interval="day", start="2025-06-01", end="2025-06-03", meter_id="home:export"
+    )
+
+    assert every["meter_id"] is None
+    assert every["total_kwh"] == pytest.approx(0.45)
+    assert [b["kwh"] for b in every["buckets"]] == pytest.approx([0.35, 0.10])
+    assert every["channels"] == pytest.approx({"export": 2.0})
+    assert export["total_kwh"] == pytest.approx(2.0)
+    assert export["channels"] == {}
+
+
 def test_month_buckets_and_a_range_cut_to_start_and_end(tenant: Tenant) -> None:
     upload(
         tenant, ["m,2025-01-20T00:00:00Z,1", "m,2025-02-10T00:00:00Z,2", "m,2025-03-05T00:00:00Z,4"]

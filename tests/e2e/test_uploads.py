@@ -137,7 +137,9 @@ def test_bad_upload_requests(server: ServerProcess, tenant: Tenant) -> None:
     )
     assert bad_threshold.status_code == 422
     assert client.get("/uploads/up_missing").status_code == 404
-    assert client.get("/uploads", params={"cursor": "garbage"}).status_code == 422
+    answer = client.get("/uploads", params={"cursor": "garbage"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "invalid_cursor"
     assert client.get("/uploads", params={"cursor": "garbage.tag"}).status_code == 400
     assert client.get("/uploads", params={"limit": 0}).status_code == 422
     assert (

@@ -59,7 +59,8 @@ def test_usage_bad_parameters(tenant: Tenant) -> None:
         ).status_code
         == 422
     )
-    assert tenant.machine.get("/usage", params={"cursor": "zzz"}).status_code == 422
+    answer = tenant.machine.get("/usage", params={"cursor": "zzz"})
+    assert (answer.status_code, answer.json()["code"]) == (400, "invalid_cursor")
     assert tenant.machine.get("/usage", params={"cursor": "zzz.yyy"}).status_code == 400
     assert tenant.machine.get("/usage", params={"limit": 5000}).status_code == 422
 
