@@ -3,6 +3,7 @@
 import logging
 import sys
 from contextvars import ContextVar
+from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -22,8 +23,12 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str, log_format: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(level: str, log_format: str, stream: TextIO | None = None) -> None:
+    """`auto` is readable lines for a person at a terminal, JSON for a file or a pipe."""
+    stream = stream or sys.stderr
+    if log_format == "auto":
+        log_format = "simple" if stream.isatty() else "json"
+    handler = logging.StreamHandler(stream)
     handler.addFilter(RequestIdFilter())
     if log_format == "json":
         handler.setFormatter(

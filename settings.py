@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     duplicate_window_hours: float = Field(default=24.0, ge=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["json", "simple"] = "json"
+    # auto: readable lines on a terminal, JSON when the log goes to a file or a pipe.
+    log_format: Literal["json", "simple", "auto"] = "auto"
 
     @cached_property
     def cors_origins(self) -> list[str]:

@@ -16,8 +16,8 @@ from pydantic import (
 
 from routers.deps import OPERATOR, TOKEN_ERRORS, CurrentOperator, OwnedApplication, ServicesDep
 from routers.errors import ALWAYS, documented
+from routers.schemas import Answer
 from services.applications import (
-    Application,
     ApplicationChanges,
     ApplicationDraft,
     CsvColumns,
@@ -109,7 +109,7 @@ class ApplicationBody(ApplicationFields):
         )
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(Answer):
     id: str
     name: str
     application_id: str
@@ -122,44 +122,40 @@ class ApplicationOut(BaseModel):
     created_at: str
     updated_at: str
 
-    @classmethod
-    def of(cls, app: Application) -> "ApplicationOut":
-        return cls.model_validate(app.model_dump())
+
+@router.post(
+    "/app",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationOut,
+    responses=WITH_BODY,
+)
+def apps_create(body: ApplicationBody, operator: CurrentOperator, services: ServicesDep) -> Any:
+    return services.applications.create(operator, body.draft())
 
 
-@router.post("/app", status_code=status.HTTP_201_CREATED, responses=WITH_BODY)
-def apps_create(
-    body: ApplicationBody, operator: CurrentOperator, services: ServicesDep
-) -> ApplicationOut:
-    return ApplicationOut.of(services.applications.create(operator, body.draft()))
+@router.get("/apps", response_model=list[ApplicationOut])
+def apps_list(operator: CurrentOperator, services: ServicesDep) -> Any:
+    return services.applications.list(operator)
 
 
-@router.get("/apps")
-def apps_list(operator: CurrentOperator, services: ServicesDep) -> list[ApplicationOut]:
-    return [ApplicationOut.of(app) for app in services.applications.list(operator)]
+@router.get("/app/{app_id}", response_model=ApplicationOut, responses=OWNED)
+def apps_get(app: OwnedApplication) -> Any:
+    return app
 
 
-@router.get("/app/{app_id}", responses=OWNED)
-def apps_get(app: OwnedApplication) -> ApplicationOut:
-    return ApplicationOut.of(app)
-
-
-@router.put("/app/{app_id}", responses=OWNED_WITH_BODY)
-def apps_replace(
-    app: OwnedApplication, body: ApplicationBody, services: ServicesDep
-) -> ApplicationOut:
-    return ApplicationOut.of(services.applications.replace(app, body.draft()))
+@router.put("/app/{app_id}", response_model=ApplicationOut, responses=OWNED_WITH_BODY)
+def apps_replace(app: OwnedApplication, body: ApplicationBody, services: ServicesDep) -> Any:
+    return services.applications.replace(app, body.draft())
 
 
 @router.patch(
     "/app/{app_id}",
+    response_model=ApplicationOut,
     responses=OWNED_WITH_BODY,
     summary="Change some fields of an application",
 )
-def apps_update(
-    app: OwnedApplication, body: ApplicationFields, services: ServicesDep
-) -> ApplicationOut:
-    return ApplicationOut.of(services.applications.change(app, body.changes()))
+def apps_update(app: OwnedApplication, body: ApplicationFields, services: ServicesDep) -> Any:
+    return services.applications.change(app, body.changes())
 
 
 @router.delete("/app/{app_id}", status_code=status.HTTP_204_NO_CONTENT, responses=OWNED)

@@ -1,36 +1,34 @@
 """Answers shared by the machine routes and the operator's console routes."""
 
-from collections.abc import Callable, Iterable
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from services.alerts import Alert
-from services.uploads import Preview, ReadingCounts, Upload, UploadLayout
+from services.uploads import Preview, ReadingCounts, UploadLayout
 
 Item = TypeVar("Item", bound=BaseModel)
-Record = TypeVar("Record")
 
 
-class Page(BaseModel, Generic[Item]):
+class Answer(BaseModel):
+    """An answer read from the attributes of what a service returns: a route returns the
+    service's record and its response model keeps the fields it shows."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(Answer, Generic[Item]):
     """One page of a list; `next_cursor` fetches the next one, null on the last page."""
 
     items: list[Item]
     next_cursor: str | None
 
-    @classmethod
-    def of(
-        cls, items: Iterable[Record], next_cursor: str | None, shape: Callable[[Record], Item]
-    ) -> "Page[Item]":
-        return cls(items=[shape(item) for item in items], next_cursor=next_cursor)
 
-
-class RowError(BaseModel):
+class RowError(Answer):
     line: int
     error: str
 
 
-class UploadReport(BaseModel):
+class UploadReport(Answer):
     upload_id: str
     filename: str
     status: Literal["queued", "processing", "completed", "failed"]
@@ -59,12 +57,8 @@ class UploadReport(BaseModel):
         "what of it was found"
     )
 
-    @classmethod
-    def of(cls, upload: Upload) -> "UploadReport":
-        return cls.model_validate(upload.model_dump())
 
-
-class UploadReports(BaseModel):
+class UploadReports(Answer):
     uploads: list[UploadReport]
 
 
@@ -74,20 +68,20 @@ class Previews(BaseModel):
     previews: list[Preview]
 
 
-class ReadingOut(BaseModel):
+class ReadingOut(Answer):
     meter_id: str
     timestamp: str
     kwh: float
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(Answer):
     channel: Literal["email", "sns", "log"]
     target: str
     status: Literal["sent", "failed", "skipped"]
     error: str | None
 
 
-class AlertOut(BaseModel):
+class AlertOut(Answer):
     alert_id: str
     upload_id: str
     threshold_kwh: float
@@ -96,7 +90,3 @@ class AlertOut(BaseModel):
     breaches: list[ReadingOut]
     deliveries: list[DeliveryOut]
     created_at: str
-
-    @classmethod
-    def of(cls, alert: Alert) -> "AlertOut":
-        return cls.model_validate(alert.model_dump())

@@ -67,7 +67,7 @@ def routes(subject: Subject) -> APIRouter:
             reports, finished = await anyio.to_thread.run_sync(
                 services.uploads.accept, app, files, options
             )
-            body = UploadReports(uploads=[UploadReport.of(report) for report in reports])
+            body = UploadReports.model_validate({"uploads": reports})
             code = status.HTTP_201_CREATED if finished else status.HTTP_202_ACCEPTED
             return JSONResponse(body.model_dump(mode="json"), status_code=code)
 
@@ -80,16 +80,23 @@ def routes(subject: Subject) -> APIRouter:
             services.idempotency, app, idempotency_key, fingerprint, accept, discard
         )
 
-    @router.get("/uploads", responses=documented(ErrorCode.INVALID_CURSOR))
+    @router.get(
+        "/uploads",
+        response_model=Page[UploadReport],
+        responses=documented(ErrorCode.INVALID_CURSOR),
+    )
     def uploads_list(
         app: App, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
-    ) -> Page[UploadReport]:
-        page = services.uploads.list(app, limit, cursor)
-        return Page[UploadReport].of(page.items, page.next_cursor, UploadReport.of)
+    ) -> Any:
+        return services.uploads.list(app, limit, cursor)
 
-    @router.get("/uploads/{upload_id}", responses=documented(*subject.errors, ErrorCode.NOT_FOUND))
-    def uploads_get(upload_id: str, app: App, services: ServicesDep) -> UploadReport:
-        return UploadReport.of(services.uploads.get(app, upload_id))
+    @router.get(
+        "/uploads/{upload_id}",
+        response_model=UploadReport,
+        responses=documented(*subject.errors, ErrorCode.NOT_FOUND),
+    )
+    def uploads_get(upload_id: str, app: App, services: ServicesDep) -> Any:
+        return services.uploads.get(app, upload_id)
 
     @router.get(
         "/uploads/{upload_id}/errors.csv",

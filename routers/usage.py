@@ -1,6 +1,6 @@
 """Stored energy readings of one application."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
@@ -11,14 +11,16 @@ from routers.pages import Cursor, Limit
 from routers.schemas import Page, ReadingOut
 from services.applications import Application
 from services.errors import ErrorCode
-from services.usage import Reading, Summary
+from services.usage import Summary
 
 
 def routes(subject: Subject) -> APIRouter:
     router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
     App = Annotated[Application, Depends(subject.dependency)]
 
-    @router.get("/usage", responses=documented(ErrorCode.INVALID_CURSOR))
+    @router.get(
+        "/usage", response_model=Page[ReadingOut], responses=documented(ErrorCode.INVALID_CURSOR)
+    )
     def usage_list(
         app: App,
         services: ServicesDep,
@@ -30,9 +32,8 @@ def routes(subject: Subject) -> APIRouter:
         ] = None,
         limit: Limit = 100,
         cursor: Cursor = None,
-    ) -> Page[ReadingOut]:
-        page = services.usage.query(app, meter_id, start, end, limit, cursor)
-        return Page[ReadingOut].of(page.items, page.next_cursor, _reading)
+    ) -> Any:
+        return services.usage.query(app, meter_id, start, end, limit, cursor)
 
     @router.get("/usage/summary", response_model=UsageSummary)
     def usage_summary(
@@ -103,7 +104,3 @@ class UsageSummary(BaseModel):
                 for bucket in summary.buckets
             ],
         )
-
-
-def _reading(reading: Reading) -> ReadingOut:
-    return ReadingOut(meter_id=reading.meter_id, timestamp=reading.timestamp, kwh=reading.kwh)

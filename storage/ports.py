@@ -195,9 +195,6 @@ class Objects(Protocol):
     def fetch(self, key: str) -> AbstractContextManager[BinaryIO]:
         """A readable binary stream of the object, closed on exit."""
 
-    def sha256_of(self, key: str) -> str | None:
-        """The sha256 kept in the object's metadata; None when the object is missing."""
-
     def delete(self, key: str) -> None:
         """Remove the object; nothing happens when it is missing."""
 

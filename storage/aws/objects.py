@@ -57,16 +57,6 @@ class S3Objects:
             handle.seek(0)
             yield handle
 
-    def sha256_of(self, key: str) -> str | None:
-        try:
-            head = self._s3.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as error:
-            if _is_missing(error):
-                return None
-            raise
-        sha256: str | None = head.get("Metadata", {}).get("sha256")
-        return sha256
-
     def delete(self, key: str) -> None:
         self._s3.delete_object(Bucket=self.bucket, Key=key)
 

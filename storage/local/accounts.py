@@ -14,24 +14,20 @@ class SqliteUsers:
 
     def add(self, user: User) -> None:
         try:
-            with self._db.writing() as connection:
-                connection.execute(
-                    "INSERT INTO users (user_id, email, doc) VALUES (?, ?, ?)",
-                    (user.user_id, user.email, user.model_dump_json()),
-                )
+            self._db.run(
+                "INSERT INTO users (user_id, email, doc) VALUES (?, ?, ?)",
+                (user.user_id, user.email, user.model_dump_json()),
+            )
         except sqlite3.IntegrityError as error:
             raise AlreadyExists(user.email) from error
 
     def find_by_email(self, email: str) -> User | None:
-        with self._db.reading() as connection:
-            row = connection.execute("SELECT doc FROM users WHERE email = ?", (email,)).fetchone()
-        return User.model_validate_json(row[0]) if row else None
+        return self._db.document(User, "SELECT doc FROM users WHERE email = ?", [email])
 
     def replace(self, user: User) -> None:
-        with self._db.writing() as connection:
-            connection.execute(
-                "UPDATE users SET doc = ? WHERE user_id = ?", (user.model_dump_json(), user.user_id)
-            )
+        self._db.run(
+            "UPDATE users SET doc = ? WHERE user_id = ?", (user.model_dump_json(), user.user_id)
+        )
 
 
 class SqliteRevokedTokens:

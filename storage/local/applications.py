@@ -9,30 +9,24 @@ class SqliteApplications:
         self._db = database
 
     def put(self, app: Application) -> None:
-        with self._db.writing() as connection:
-            connection.execute(
-                "INSERT OR REPLACE INTO applications"
-                " (id, owner_id, application_id, created_at, doc) VALUES (?, ?, ?, ?, ?)",
-                (app.id, app.owner_id, app.application_id, app.created_at, app.model_dump_json()),
-            )
+        self._db.run(
+            "INSERT OR REPLACE INTO applications"
+            " (id, owner_id, application_id, created_at, doc) VALUES (?, ?, ?, ?, ?)",
+            (app.id, app.owner_id, app.application_id, app.created_at, app.model_dump_json()),
+        )
 
     def get(self, app_id: str) -> Application | None:
-        with self._db.reading() as connection:
-            row = connection.execute("SELECT doc FROM applications WHERE id = ?", (app_id,))
-            found = row.fetchone()
-        return Application.model_validate_json(found[0]) if found else None
+        return self._db.document(Application, "SELECT doc FROM applications WHERE id = ?", [app_id])
 
     def list_by_owner(self, owner_id: str) -> list[Application]:
-        with self._db.reading() as connection:
-            rows = connection.execute(
-                "SELECT doc FROM applications WHERE owner_id = ? ORDER BY created_at, id",
-                (owner_id,),
-            ).fetchall()
-        return [Application.model_validate_json(doc) for (doc,) in rows]
+        return self._db.documents(
+            Application,
+            "SELECT doc FROM applications WHERE owner_id = ? ORDER BY created_at, id",
+            [owner_id],
+        )
 
     def delete(self, app_id: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute("DELETE FROM applications WHERE id = ?", (app_id,))
+        self._db.run("DELETE FROM applications WHERE id = ?", [app_id])
 
 
 class SqliteApiKeys:
@@ -40,25 +34,16 @@ class SqliteApiKeys:
         self._db = database
 
     def add(self, key: ApiKey) -> None:
-        with self._db.writing() as connection:
-            connection.execute(
-                "INSERT INTO api_keys (app_id, id, key_hash, doc) VALUES (?, ?, ?, ?)",
-                (key.app_id, key.id, key.key_hash, key.model_dump_json()),
-            )
+        self._db.run(
+            "INSERT INTO api_keys (app_id, id, key_hash, doc) VALUES (?, ?, ?, ?)",
+            (key.app_id, key.id, key.key_hash, key.model_dump_json()),
+        )
 
     def find_by_hash(self, key_hash: str) -> ApiKey | None:
-        with self._db.reading() as connection:
-            row = connection.execute(
-                "SELECT doc FROM api_keys WHERE key_hash = ?", (key_hash,)
-            ).fetchone()
-        return ApiKey.model_validate_json(row[0]) if row else None
+        return self._db.document(ApiKey, "SELECT doc FROM api_keys WHERE key_hash = ?", [key_hash])
 
     def list_for_app(self, app_id: str) -> list[ApiKey]:
-        with self._db.reading() as connection:
-            rows = connection.execute(
-                "SELECT doc FROM api_keys WHERE app_id = ?", (app_id,)
-            ).fetchall()
-        keys = [ApiKey.model_validate_json(doc) for (doc,) in rows]
+        keys = self._db.documents(ApiKey, "SELECT doc FROM api_keys WHERE app_id = ?", [app_id])
         return sorted(keys, key=lambda key: (key.created_at, key.id))
 
     def revoke(self, app_id: str, key_id: str, at: str) -> bool:
@@ -68,16 +53,14 @@ class SqliteApiKeys:
         self._update(app_id, key_id, "last_used_at", at)
 
     def delete_for_app(self, app_id: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute("DELETE FROM api_keys WHERE app_id = ?", (app_id,))
+        self._db.run("DELETE FROM api_keys WHERE app_id = ?", [app_id])
 
     def _update(self, app_id: str, key_id: str, field: str, value: str) -> bool:
-        with self._db.writing() as connection:
-            cursor = connection.execute(
-                "UPDATE api_keys SET doc = json_set(doc, ?, ?) WHERE app_id = ? AND id = ?",
-                (f"$.{field}", value, app_id, key_id),
-            )
-        return cursor.rowcount > 0
+        changed = self._db.run(
+            "UPDATE api_keys SET doc = json_set(doc, ?, ?) WHERE app_id = ? AND id = ?",
+            (f"$.{field}", value, app_id, key_id),
+        )
+        return changed > 0
 
 
 class SqlitePurges:
@@ -85,12 +68,10 @@ class SqlitePurges:
         self._db = database
 
     def add(self, app_id: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute("INSERT OR IGNORE INTO purges (app_id) VALUES (?)", (app_id,))
+        self._db.run("INSERT OR IGNORE INTO purges (app_id) VALUES (?)", [app_id])
 
     def remove(self, app_id: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute("DELETE FROM purges WHERE app_id = ?", (app_id,))
+        self._db.run("DELETE FROM purges WHERE app_id = ?", [app_id])
 
     def list(self) -> list[str]:
         with self._db.reading() as connection:

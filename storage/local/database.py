@@ -2,11 +2,16 @@
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from storage.errors import StorageUnavailable
+
+Record = TypeVar("Record", bound=BaseModel)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -172,6 +177,25 @@ class Database:
             finally:
                 if not durable:
                     connection.execute("PRAGMA synchronous=FULL")
+
+    def run(self, sql: str, parameters: Sequence[object] = ()) -> int:
+        """One statement in a durable transaction of its own; the number of rows it changed."""
+        with self.writing() as connection:
+            return connection.execute(sql, parameters).rowcount
+
+    def documents(
+        self, model: type[Record], sql: str, parameters: Sequence[object] = ()
+    ) -> list[Record]:
+        """The records whose JSON the query's first column holds, in the query's order."""
+        with self.reading() as connection:
+            rows = connection.execute(sql, parameters).fetchall()
+        return [model.model_validate_json(row[0]) for row in rows]
+
+    def document(
+        self, model: type[Record], sql: str, parameters: Sequence[object] = ()
+    ) -> Record | None:
+        """The first of `documents`, if any."""
+        return next(iter(self.documents(model, sql, parameters)), None)
 
     def close(self) -> None:
         with self._lock:

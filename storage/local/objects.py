@@ -35,14 +35,6 @@ class FolderObjects:
         with self._path(key).open("rb") as handle:
             yield handle
 
-    def sha256_of(self, key: str) -> str | None:
-        try:
-            metadata = json.loads(_metadata_path(self._path(key)).read_text())
-        except FileNotFoundError:
-            return None
-        sha256: str = metadata["sha256"]
-        return sha256
-
     def delete(self, key: str) -> None:
         path = self._path(key)
         try:

@@ -36,14 +36,10 @@ class SqliteIdempotencyKeys:
             _put(connection, record)
 
     def release(self, app_id: str, key: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute(
-                "DELETE FROM idempotency_keys WHERE app_id = ? AND key = ?", (app_id, key)
-            )
+        self._db.run("DELETE FROM idempotency_keys WHERE app_id = ? AND key = ?", [app_id, key])
 
     def delete_app(self, app_id: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute("DELETE FROM idempotency_keys WHERE app_id = ?", (app_id,))
+        self._db.run("DELETE FROM idempotency_keys WHERE app_id = ?", [app_id])
 
 
 class SqliteRecentFiles:
@@ -72,15 +68,13 @@ class SqliteRecentFiles:
                 _put_recent(connection, app_id, digest, held)
 
     def release(self, app_id: str, digest: str, upload_id: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute(
-                "DELETE FROM recent_files WHERE app_id = ? AND digest = ? AND upload_id = ?",
-                (app_id, digest, upload_id),
-            )
+        self._db.run(
+            "DELETE FROM recent_files WHERE app_id = ? AND digest = ? AND upload_id = ?",
+            [app_id, digest, upload_id],
+        )
 
     def delete_app(self, app_id: str) -> None:
-        with self._db.writing() as connection:
-            connection.execute("DELETE FROM recent_files WHERE app_id = ?", (app_id,))
+        self._db.run("DELETE FROM recent_files WHERE app_id = ?", [app_id])
 
 
 def _holder(connection: sqlite3.Connection, app_id: str, digest: str) -> str | None:

@@ -10,12 +10,12 @@ from tests.support import ServerProcess
 
 
 def local_env(data_dir: Path) -> dict[str, str]:
-    return {"STORAGE_BACKEND": "local", "DATA_DIR": str(data_dir), "LOG_FORMAT": "json"}
+    return {"STORAGE_BACKEND": "local", "DATA_DIR": str(data_dir)}
 
 
 def fresh_aws_env(servers: AwsServers, data_dir: Path) -> dict[str, str]:
     """An aws server on tables and a bucket of its own, with a verified SES sender."""
-    env = {**aws_env(servers.dynamodb_url, servers.moto_url, new_prefix()), "LOG_FORMAT": "json"}
+    env = aws_env(servers.dynamodb_url, servers.moto_url, new_prefix())
     env["DATA_DIR"] = str(data_dir)
     aws_client(env, "ses").verify_email_identity(EmailAddress=env["ALERT_FROM_EMAIL"])
     return env

@@ -5,12 +5,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone, tzinfo
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.csv_reader.columns import vocabulary
 from services.csv_reader.columns.vocabulary import folded, says
-from services.csv_reader.layout import Layout, Times, Wide, ZoneSource
+from services.csv_reader.layout import Family, Layout, Quantity, Times, Wide, ZoneSource
 from services.csv_reader.series import cells
 from services.csv_reader.table.head import SAMPLE_ROWS, Head
 from services.csv_reader.table.preamble import Preamble
@@ -68,6 +68,42 @@ class Candidate:
             if len(rows) == SAMPLE_ROWS:
                 break
         return rows
+
+    def layout(
+        self,
+        family: Family,
+        time: Times | Wide,
+        found: Sequence[Quantity],
+        zone: tuple[tzinfo, ZoneSource],
+        **rest: Any,
+    ) -> Layout:
+        """The layout under this header: what every family takes from the header row, the
+        time, the quantities (`found`, of which `rest` may name the `quantities` kept) and the
+        zone, and what else its family found (`meter_column`, `step`, `notices`, ...)."""
+        details: dict[str, Any] = {
+            "meter_column": None,
+            "meter_id": None,
+            "type_column": None,
+            "step": None,
+            "quantities": tuple(found),
+            **rest,
+        }
+        return Layout(
+            family=family,
+            encoding=self.head.encoding,
+            header_line=self.index + 1,
+            first_row=self.index + 1,
+            delimiter=self.delimiter,
+            width=len(self.cells),
+            header=tuple(self.names),
+            names=tuple(self.cells),
+            time=time,
+            candidates=tuple(found),
+            date_order=None,
+            zone=zone[0],
+            zone_source=zone[1],
+            **details,
+        )
 
 
 class TableFamily(Protocol):

@@ -38,28 +38,16 @@ def by_names(candidate: Candidate) -> Layout | None:
     if not found:
         return None
     meter_column, meter_id = columns.meter(found, candidate.preamble)
-    zone, source = zone_of(
-        candidate.head, names, time, samples, candidate.cells, candidate.preamble.lines
-    )
-    return Layout(
-        family="long",
-        encoding=candidate.head.encoding,
-        header_line=candidate.index + 1,
-        first_row=candidate.index + 1,
-        delimiter=candidate.delimiter,
-        width=len(names),
-        header=tuple(names),
-        names=tuple(candidate.cells),
+    zone = zone_of(candidate.head, names, time, samples, candidate.cells, candidate.preamble.lines)
+    return candidate.layout(
+        "long",
+        time,
+        found,
+        zone,
+        quantities=tuple(quantities.preferred(found)),
         meter_column=meter_column,
         meter_id=meter_id,
-        time=time,
-        quantities=tuple(quantities.preferred(found)),
-        candidates=tuple(found),
         type_column=columns.type_column,
-        date_order=None,
-        zone=zone,
-        zone_source=source,
-        step=None,
         notices=tuple(columns.notices),
     )
 

@@ -61,26 +61,14 @@ def _layout(candidate: Candidate, map_: ColumnMap) -> Layout:
     meter_column = position[folded(map_.meter)] if map_.meter else None
     if meter_column is None and candidate.head.meter_id is None:
         raise UnreadableFile("The column mapping names no meter column; send meter_id too.")
-    zone, source = zone_of(candidate.head, names, time, candidate.samples())
-    return Layout(
-        family="mapped",
-        encoding=candidate.head.encoding,
-        header_line=candidate.index + 1,
-        first_row=candidate.index + 1,
-        delimiter=candidate.delimiter,
-        width=len(names),
-        header=tuple(names),
-        names=tuple(candidate.cells),
+    zone = zone_of(candidate.head, names, time, candidate.samples())
+    return candidate.layout(
+        "mapped",
+        time,
+        [quantity],
+        zone,
         meter_column=meter_column,
         meter_id=candidate.head.meter_id,
-        time=time,
-        quantities=(quantity,),
-        candidates=(quantity,),
-        type_column=None,
-        date_order=None,
-        zone=zone,
-        zone_source=source,
-        step=None,
     )
 
 

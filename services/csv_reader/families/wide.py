@@ -23,27 +23,15 @@ def by_names(candidate: Candidate) -> Layout | None:
         Quantity(column, "", kind, scale, "", unit=units.label(unit)) for column, _ in time.starts
     )
     meter_column, meter_id = columns.meter(list(found), candidate.preamble)
-    zone, source = zone_of(
-        candidate.head, names, time, samples, candidate.cells, candidate.preamble.lines
-    )
-    return Layout(
-        family="wide",
-        encoding=candidate.head.encoding,
-        header_line=candidate.index + 1,
-        first_row=candidate.index + 1,
-        delimiter=candidate.delimiter,
-        width=len(names),
-        header=tuple(names),
-        names=tuple(candidate.cells),
+    zone = zone_of(candidate.head, names, time, samples, candidate.cells, candidate.preamble.lines)
+    return candidate.layout(
+        "wide",
+        time,
+        found,
+        zone,
         meter_column=meter_column,
         meter_id=meter_id,
-        time=time,
-        quantities=found,
-        candidates=found,
         type_column=columns.type_column,
-        date_order=None,
-        zone=zone,
-        zone_source=source,
         step=time.starts[1][1] - time.starts[0][1],
         notices=tuple(columns.notices),
     )
