@@ -68,6 +68,7 @@ def big_summary() -> dict[str, object]:
         "start": buckets[0]["start"],
         "end": buckets[-1]["end"],
         "total_kwh": round(sum(float(str(b["kwh"])) for b in buckets), 3),
+        "channels": {},
         "buckets": buckets,
     }
 

@@ -5,5 +5,13 @@ import { defineConfig } from '@hey-api/openapi-ts';
 export default defineConfig({
   input: process.env.OPENAPI_INPUT ?? 'openapi.json',
   output: process.env.OPENAPI_OUTPUT ?? 'src/client',
-  plugins: ['@hey-api/typescript', '@hey-api/sdk', '@hey-api/client-fetch'],
+  // Lists page with `cursor` only: `start` (a default keyword) is the summary's range, not a page.
+  parser: { pagination: { keywords: ['cursor'] } },
+  plugins: [
+    '@hey-api/typescript',
+    '@hey-api/sdk',
+    // Every call throws its error body, so `data` is never undefined; queries need that too.
+    { name: '@hey-api/client-fetch', throwOnError: true },
+    '@tanstack/react-query',
+  ],
 });

@@ -1,6 +1,10 @@
 // How numbers, sizes and times read on screen.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const kwh = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
+const signedKwh = new Intl.NumberFormat(undefined, {
+  maximumFractionDigits: 3,
+  signDisplay: 'exceptZero',
+});
 
 export function formatTime(iso: string | null | undefined, empty = '—'): string {
   return iso ? dateTime.format(new Date(iso)) : empty;
@@ -12,6 +16,11 @@ export function formatNumber(value: number | null | undefined): string {
 
 export function formatKwh(value: number | null | undefined): string {
   return value == null ? '—' : `${kwh.format(value)} kWh`;
+}
+
+/** With its sign: +1.5 kWh, −0.2 kWh, 0 kWh. */
+export function formatSignedKwh(value: number): string {
+  return `${signedKwh.format(value)} kWh`;
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,8 +1,9 @@
 """Headless Chromium (Debian's, never a downloaded one) on the built console of a real server.
 
-Every test gets a `console` per viewport (desktop 1280x800, phone 390x844). It saves a
-screenshot of each screen into tests/browser/screenshots/, checks that nothing scrolls
-sideways there, and fails when the browser console logged an error.
+Every test gets a `console` per viewport (desktop 1280x800, phone 390x844), in the machine's
+time zone or the one `@pytest.mark.timezone("Europe/Berlin")` names. It saves a screenshot of
+each screen into tests/browser/screenshots/, checks that nothing scrolls sideways there, and
+fails when the browser console logged an error.
 """
 
 import os
@@ -24,6 +25,12 @@ from tests.support import ServerProcess
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 HTTP_ERROR = re.compile(r"status of (\d{3})")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "timezone(zone): the browser's time zone for this test (IANA name)"
+    )
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -115,10 +122,12 @@ def console(
     request: pytest.FixtureRequest, browser: Browser, console_server: ServerProcess
 ) -> Iterator[Console]:
     width, height = VIEWPORTS[request.param]
+    zone = request.node.get_closest_marker("timezone")
     context = browser.new_context(
         viewport={"width": width, "height": height},
         base_url=console_server.url,
         permissions=["clipboard-read", "clipboard-write"],
+        timezone_id=zone.args[0] if zone else None,
     )
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -28,3 +28,28 @@ def south_csv(folder: Path) -> Path:
     path = folder / "south.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def green_button_csv(folder: Path) -> tuple[Path, float, float]:
+    """Three June days of a solar home's net-metering Green Button file, 15-minute rows: grid
+    IMPORT at night, EXPORT by day. Returns the file and its import and export totals (kWh)."""
+    lines = [
+        "Name,JANE DOE",
+        "Account Number,0000000000",
+        "",
+        "TYPE,DATE,START TIME,END TIME,IMPORT (kWh),EXPORT (kWh),NOTES",
+    ]
+    imported = exported = 0.0
+    for day in (1, 2, 3):
+        for quarter in range(96):
+            sunny = 8 <= quarter // 4 < 18
+            kwh_in, kwh_out = (0.05, 0.6) if sunny else (0.3, 0.0)
+            imported, exported = imported + kwh_in, exported + kwh_out
+            start, end = quarter * 15, quarter * 15 + 14
+            lines.append(
+                f"Electric usage,2025-06-0{day},{start // 60:02d}:{start % 60:02d},"
+                f"{end // 60:02d}:{end % 60:02d},{kwh_in:.2f},{kwh_out:.2f},"
+            )
+    path = folder / "green-button.csv"
+    path.write_text("\r\n".join(lines) + "\r\n")
+    return path, round(imported, 3), round(exported, 3)

@@ -35,6 +35,12 @@ def test_refusals_are_sentences(console: Console) -> None:
     expect(page.get_by_role("alert")).to_have_text(
         "An operator with this email is already registered."
     )
+    email_field = page.get_by_label("Email", exact=True)
+    expect(email_field).to_have_attribute("aria-invalid", "true")
+    expect(email_field).to_have_accessible_description(
+        "An operator with this email is already registered."
+    )
+    console.shot("email-taken")
 
     page.get_by_role("link", name="Log in").click()
     page.get_by_label("Email", exact=True).fill(email)

@@ -140,4 +140,6 @@ def test_new_operator_journey(console: Console, tmp_path: Path) -> None:
     console.shot("applications")
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in to Wattkey")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/console/sign-in$"))
     assert page.evaluate("document.cookie") == ""
+    assert page.evaluate("sessionStorage.getItem('wattkey.token')") is None

@@ -52,8 +52,10 @@ def test_keyboard_only(console: Console, tmp_path: Path) -> None:
 
     tab_to(page, page.get_by_role("link", name="Upload", exact=True), backwards=True)
     page.keyboard.press("Enter")
-    tab_to(page, page.get_by_label("CSV files", exact=True))
+    # Waiting for the chooser from before the focus moves: Playwright intercepts it only once
+    # its subscription reached the browser, which can be after an immediate key press.
     with page.expect_file_chooser() as chooser:
+        tab_to(page, page.get_by_label("CSV files", exact=True))
         page.keyboard.press("Space")
     chooser.value.set_files([north_csv(tmp_path), south_csv(tmp_path)])
     tab_to(page, page.get_by_role("button", name="Upload 2 files"))

@@ -1,29 +1,43 @@
-// Every API error is {"detail": "<a sentence>"}; ApiError carries that sentence as its message.
-export class ApiError extends Error {
-  readonly status: number;
+// What every failed call throws (client.ts turns each failure into one): the API's ErrorBody, a
+// sentence for the person and a code for the console to branch on, and when to ask again.
+import type { ErrorBody, ErrorCode } from '../client';
 
-  constructor(status: number, message: string) {
-    super(message);
+export class ApiError extends Error {
+  constructor(
+    readonly detail: ErrorBody['detail'],
+    /** null when the answer is not the API's: no connection, or a proxy's page. */
+    readonly code: ErrorCode | null,
+    /** When asking again can succeed (Retry-After of rate_limited, busy, storage_unavailable). */
+    readonly retryAt: Date | null = null,
+  ) {
+    super(detail);
     this.name = 'ApiError';
-    this.status = status;
   }
 }
 
-const UNREACHABLE = 'The Wattkey server did not answer; check your connection and try again.';
+function isErrorBody(body: unknown): body is ErrorBody {
+  const fields = body as Partial<ErrorBody> | null;
+  return typeof fields?.detail === 'string' && typeof fields.code === 'string';
+}
 
-/** The sentence to show for a failed request's body (parsed JSON, text, or nothing). */
-export function sentenceOf(status: number, body: unknown): string {
-  if (body && typeof body === 'object' && 'detail' in body && typeof body.detail === 'string') {
-    return body.detail;
+/** The error of a failed request: its answer's status, body and Retry-After (no answer: 0). */
+export function errorOf(status: number, body: unknown, retryAfter: string | null): ApiError {
+  const seconds = Number(retryAfter);
+  const retryAt = retryAfter && seconds >= 0 ? new Date(Date.now() + seconds * 1000) : null;
+  if (isErrorBody(body)) return new ApiError(body.detail, body.code, retryAt);
+  if (!status) {
+    return new ApiError(
+      'The Wattkey server did not answer; check your connection and retry.',
+      null,
+    );
   }
-  if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<')) {
-    return body.trim();
-  }
-  return status ? `The server answered ${status} without an explanation.` : UNREACHABLE;
+  return new ApiError(`The server answered ${status} without an explanation.`, null, retryAt);
+}
+
+export function codeOf(error: unknown): ErrorCode | null {
+  return error instanceof ApiError ? error.code : null;
 }
 
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof TypeError) return UNREACHABLE;
   return error instanceof Error ? error.message : String(error);
 }

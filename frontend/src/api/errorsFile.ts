@@ -1,13 +1,11 @@
 // Every problem of an upload as CSV, saved as a file: the route needs the bearer token, so a
 // plain link cannot fetch it.
-import { uploadErrorsAppAppIdUploadsUploadIdErrorsCsvGet } from '../client';
-import './client';
+import { appUploadsErrors } from '../client';
 
 export async function saveErrorsFile(appId: string, uploadId: string): Promise<void> {
-  const { data } = await uploadErrorsAppAppIdUploadsUploadIdErrorsCsvGet({
+  const { data } = await appUploadsErrors({
     path: { app_id: appId, upload_id: uploadId },
     parseAs: 'blob',
-    throwOnError: true,
   });
   // The document types the body as text; parseAs 'blob' hands it over as a Blob.
   const url = URL.createObjectURL(data as unknown as Blob);

@@ -1,9 +1,15 @@
-// Sending CSV files: with upload progress (fetch has no upload progress event, XMLHttpRequest
-// does), or as a dry run that says how each file would be read and keeps nothing.
-import type { Preview, Previews, UploadReport, UploadReports } from '../client';
-import { ApiError, sentenceOf } from './errors';
-import { getToken, setToken } from './session';
+// Sending CSV files through the generated client (its token, base URL and errors): with upload
+// progress, or as a dry run that says how each file would be read and keeps nothing.
+import {
+  appUploadsCreate,
+  type AppUploadsCreateData,
+  type Preview,
+  type Previews,
+  type UploadReport,
+  type UploadReports,
+} from '../client';
 
+/** The upload form's fields as typed; empty ones are not sent. */
 export type UploadOptions = {
   threshold_kwh: string;
   meter_id: string;
@@ -11,42 +17,61 @@ export type UploadOptions = {
   columns?: string; // a column mapping, as JSON
 };
 
-function formOf(file: File, options: UploadOptions, dryRun = false): FormData {
-  const form = new FormData();
-  form.append('files', file);
-  for (const [name, value] of Object.entries(options)) {
-    if (value?.trim()) form.append(name, value.trim());
-  }
-  if (dryRun) form.append('dry_run', 'true');
-  return form;
+type Body = AppUploadsCreateData['body'];
+
+function bodyOf(file: File, options: UploadOptions): Body {
+  const text = (value: string | undefined) => value?.trim() || undefined;
+  const threshold = text(options.threshold_kwh);
+  return {
+    files: [file],
+    threshold_kwh: threshold === undefined ? undefined : Number(threshold),
+    meter_id: text(options.meter_id),
+    timezone: text(options.timezone),
+    columns: text(options.columns),
+  };
 }
 
-function post<T>(
-  appId: string,
-  form: FormData,
-  accepted: number[],
-  onProgress?: (fraction: number) => void,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open('POST', `/app/${encodeURIComponent(appId)}/uploads`);
-    request.setRequestHeader('Authorization', `Bearer ${getToken() ?? ''}`);
-    request.responseType = 'json';
-    request.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress?.(event.loaded / event.total);
-    };
-    request.onload = () => {
-      if (accepted.includes(request.status)) {
-        onProgress?.(1);
-        resolve(request.response as T);
-        return;
-      }
-      if (request.status === 401) setToken(null);
-      reject(new ApiError(request.status, sentenceOf(request.status, request.response)));
-    };
-    request.onerror = () => reject(new ApiError(0, sentenceOf(0, null)));
-    request.send(form);
-  });
+function headersOf(raw: string): Headers {
+  const headers = new Headers();
+  for (const line of raw.trim().split(/[\r\n]+/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  return headers;
+}
+
+/** fetch by XMLHttpRequest, the one that reports how much of a body went out. */
+function fetchWithProgress(onProgress: (fraction: number) => void): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const body = await request.blob();
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(request.method, request.url);
+      request.headers.forEach((value, name) => xhr.setRequestHeader(name, value));
+      xhr.responseType = 'blob';
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable) onProgress(event.loaded / event.total);
+      };
+      xhr.onload = () => {
+        onProgress(1);
+        const answer = xhr.status === 204 ? null : (xhr.response as Blob);
+        const { status, statusText } = xhr;
+        resolve(
+          new Response(answer, {
+            status,
+            statusText,
+            headers: headersOf(xhr.getAllResponseHeaders()),
+          }),
+        );
+      };
+      // As fetch fails: a TypeError without an answer, an AbortError when given up on.
+      xhr.onerror = () => reject(new TypeError('Failed to fetch'));
+      xhr.onabort = () => reject(new DOMException('The upload was aborted.', 'AbortError'));
+      request.signal.addEventListener('abort', () => xhr.abort());
+      xhr.send(body);
+    });
+  };
 }
 
 export async function sendFile(
@@ -55,8 +80,13 @@ export async function sendFile(
   options: UploadOptions,
   onProgress: (fraction: number) => void,
 ): Promise<UploadReport> {
-  const answer = await post<UploadReports>(appId, formOf(file, options), [201, 202], onProgress);
-  return answer.uploads[0];
+  const { data } = await appUploadsCreate({
+    path: { app_id: appId },
+    body: bodyOf(file, options),
+    fetch: fetchWithProgress(onProgress),
+  });
+  // The document gives the 201 answer no schema; it is the 202's UploadReports.
+  return (data as UploadReports).uploads[0];
 }
 
 /** How the server would read the file: nothing is stored. */
@@ -65,6 +95,9 @@ export async function previewFile(
   file: File,
   options: UploadOptions,
 ): Promise<Preview> {
-  const answer = await post<Previews>(appId, formOf(file, options, true), [200]);
-  return answer.previews[0];
+  const { data } = await appUploadsCreate({
+    path: { app_id: appId },
+    body: { ...bodyOf(file, options), dry_run: true },
+  });
+  return (data as Previews).previews[0];
 }

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AlertsAlertsGetData, AlertsAlertsGetErrors, AlertsAlertsGetResponses, AlertsAppAppIdAlertsGetData, AlertsAppAppIdAlertsGetErrors, AlertsAppAppIdAlertsGetResponses, ChangeApplicationAppAppIdPatchData, ChangeApplicationAppAppIdPatchErrors, ChangeApplicationAppAppIdPatchResponses, CreateApplicationAppPostData, CreateApplicationAppPostErrors, CreateApplicationAppPostResponses, DeleteApplicationAppAppIdDeleteData, DeleteApplicationAppAppIdDeleteErrors, DeleteApplicationAppAppIdDeleteResponses, GetApplicationAppAppIdGetData, GetApplicationAppAppIdGetErrors, GetApplicationAppAppIdGetResponses, GetUploadAppAppIdUploadsUploadIdGetData, GetUploadAppAppIdUploadsUploadIdGetErrors, GetUploadAppAppIdUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetData, GetUploadUploadsUploadIdGetErrors, GetUploadUploadsUploadIdGetResponses, HealthHealthGetData, HealthHealthGetErrors, HealthHealthGetResponses, IssueKeyAppAppIdApiKeyPostData, IssueKeyAppAppIdApiKeyPostErrors, IssueKeyAppAppIdApiKeyPostResponses, ListApplicationsAppsGetData, ListApplicationsAppsGetErrors, ListApplicationsAppsGetResponses, ListKeysAppAppIdApiKeysGetData, ListKeysAppAppIdApiKeysGetErrors, ListKeysAppAppIdApiKeysGetResponses, ListUploadsAppAppIdUploadsGetData, ListUploadsAppAppIdUploadsGetErrors, ListUploadsAppAppIdUploadsGetResponses, ListUploadsUploadsGetData, ListUploadsUploadsGetErrors, ListUploadsUploadsGetResponses, LoginAuthLoginPostData, LoginAuthLoginPostErrors, LoginAuthLoginPostResponses, LoginAuthTokenPostData, LoginAuthTokenPostErrors, LoginAuthTokenPostResponses, LogoutAuthLogoutPostData, LogoutAuthLogoutPostErrors, LogoutAuthLogoutPostResponses, MeAuthMeGetData, MeAuthMeGetErrors, MeAuthMeGetResponses, MetersAppAppIdMetersGetData, MetersAppAppIdMetersGetErrors, MetersAppAppIdMetersGetResponses, MetersMetersGetData, MetersMetersGetErrors, MetersMetersGetResponses, ProtectedProtectedGetData, ProtectedProtectedGetErrors, ProtectedProtectedGetResponses, RegisterAuthRegisterPostData, RegisterAuthRegisterPostErrors, RegisterAuthRegisterPostResponses, ReplaceApplicationAppAppIdPutData, ReplaceApplicationAppAppIdPutErrors, ReplaceApplicationAppAppIdPutResponses, RevokeKeyAppAppIdApiKeyKeyIdDeleteData, RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors, RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses, RootGetData, RootGetResponses, UploadAppAppIdUploadsPostData, UploadAppAppIdUploadsPostErrors, UploadAppAppIdUploadsPostResponses, UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetData, UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors, UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses, UploadErrorsUploadsUploadIdErrorsCsvGetData, UploadErrorsUploadsUploadIdErrorsCsvGetErrors, UploadErrorsUploadsUploadIdErrorsCsvGetResponses, UploadUploadsPostData, UploadUploadsPostErrors, UploadUploadsPostResponses, UsageAppAppIdUsageGetData, UsageAppAppIdUsageGetErrors, UsageAppAppIdUsageGetResponses, UsageSummaryAppAppIdUsageSummaryGetData, UsageSummaryAppAppIdUsageSummaryGetErrors, UsageSummaryAppAppIdUsageSummaryGetResponses, UsageSummaryUsageSummaryGetData, UsageSummaryUsageSummaryGetErrors, UsageSummaryUsageSummaryGetResponses, UsageUsageGetData, UsageUsageGetErrors, UsageUsageGetResponses, VerifyKeyVerifyKeyPostData, VerifyKeyVerifyKeyPostErrors, VerifyKeyVerifyKeyPostResponses } from './types.gen';
+import type { AlertsListData, AlertsListErrors, AlertsListResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AppAlertsListData, AppAlertsListErrors, AppAlertsListResponses, AppMetersListData, AppMetersListErrors, AppMetersListResponses, AppsCreateData, AppsCreateErrors, AppsCreateResponses, AppsDeleteData, AppsDeleteErrors, AppsDeleteResponses, AppsGetData, AppsGetErrors, AppsGetResponses, AppsListData, AppsListErrors, AppsListResponses, AppsReplaceData, AppsReplaceErrors, AppsReplaceResponses, AppsUpdateData, AppsUpdateErrors, AppsUpdateResponses, AppUploadsCreateData, AppUploadsCreateErrors, AppUploadsCreateResponses, AppUploadsErrorsData, AppUploadsErrorsErrors, AppUploadsErrorsResponses, AppUploadsGetData, AppUploadsGetErrors, AppUploadsGetResponses, AppUploadsListData, AppUploadsListErrors, AppUploadsListResponses, AppUsageListData, AppUsageListErrors, AppUsageListResponses, AppUsageSummaryData, AppUsageSummaryErrors, AppUsageSummaryResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthCheckData, HealthCheckErrors, HealthCheckResponses, HealthRootData, HealthRootResponses, KeysProtectedData, KeysProtectedErrors, KeysProtectedResponses, KeysVerifyData, KeysVerifyErrors, KeysVerifyResponses, MetersListData, MetersListErrors, MetersListResponses, UploadsCreateData, UploadsCreateErrors, UploadsCreateResponses, UploadsErrorsData, UploadsErrorsErrors, UploadsErrorsResponses, UploadsGetData, UploadsGetErrors, UploadsGetResponses, UploadsListData, UploadsListErrors, UploadsListResponses, UsageListData, UsageListErrors, UsageListResponses, UsageSummaryData, UsageSummaryErrors, UsageSummaryResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,46 +19,46 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
- * Verify Key
+ * Keys Verify
  */
-export const verifyKeyVerifyKeyPost = <ThrowOnError extends boolean = false>(options?: Options<VerifyKeyVerifyKeyPostData, ThrowOnError>) => (options?.client ?? client).post<VerifyKeyVerifyKeyPostResponses, VerifyKeyVerifyKeyPostErrors, ThrowOnError>({
+export const keysVerify = <ThrowOnError extends boolean = true>(options?: Options<KeysVerifyData, ThrowOnError>) => (options?.client ?? client).post<KeysVerifyResponses, KeysVerifyErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/verify-key',
     ...options
 });
 
 /**
- * Protected
+ * Keys Protected
  */
-export const protectedProtectedGet = <ThrowOnError extends boolean = false>(options?: Options<ProtectedProtectedGetData, ThrowOnError>) => (options?.client ?? client).get<ProtectedProtectedGetResponses, ProtectedProtectedGetErrors, ThrowOnError>({
+export const keysProtected = <ThrowOnError extends boolean = true>(options?: Options<KeysProtectedData, ThrowOnError>) => (options?.client ?? client).get<KeysProtectedResponses, KeysProtectedErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/protected',
     ...options
 });
 
 /**
- * Root
+ * Health Root
  */
-export const rootGet = <ThrowOnError extends boolean = false>(options?: Options<RootGetData, ThrowOnError>) => (options?.client ?? client).get<RootGetResponses, unknown, ThrowOnError>({ url: '/', ...options });
+export const healthRoot = <ThrowOnError extends boolean = true>(options?: Options<HealthRootData, ThrowOnError>) => (options?.client ?? client).get<HealthRootResponses, unknown, ThrowOnError>({ url: '/', ...options });
 
 /**
- * Health
+ * Health Check
  */
-export const healthHealthGet = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthGetData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthGetResponses, HealthHealthGetErrors, ThrowOnError>({ url: '/health', ...options });
+export const healthCheck = <ThrowOnError extends boolean = true>(options?: Options<HealthCheckData, ThrowOnError>) => (options?.client ?? client).get<HealthCheckResponses, HealthCheckErrors, ThrowOnError>({ url: '/health', ...options });
 
 /**
- * List Uploads
+ * Uploads List
  */
-export const listUploadsUploadsGet = <ThrowOnError extends boolean = false>(options?: Options<ListUploadsUploadsGetData, ThrowOnError>) => (options?.client ?? client).get<ListUploadsUploadsGetResponses, ListUploadsUploadsGetErrors, ThrowOnError>({
+export const uploadsList = <ThrowOnError extends boolean = true>(options?: Options<UploadsListData, ThrowOnError>) => (options?.client ?? client).get<UploadsListResponses, UploadsListErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/uploads',
     ...options
 });
 
 /**
- * Upload
+ * Uploads Create
  */
-export const uploadUploadsPost = <ThrowOnError extends boolean = false>(options: Options<UploadUploadsPostData, ThrowOnError>) => (options.client ?? client).post<UploadUploadsPostResponses, UploadUploadsPostErrors, ThrowOnError>({
+export const uploadsCreate = <ThrowOnError extends boolean = true>(options: Options<UploadsCreateData, ThrowOnError>) => (options.client ?? client).post<UploadsCreateResponses, UploadsCreateErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/uploads',
@@ -70,27 +70,27 @@ export const uploadUploadsPost = <ThrowOnError extends boolean = false>(options:
 });
 
 /**
- * Get Upload
+ * Uploads Get
  */
-export const getUploadUploadsUploadIdGet = <ThrowOnError extends boolean = false>(options: Options<GetUploadUploadsUploadIdGetData, ThrowOnError>) => (options.client ?? client).get<GetUploadUploadsUploadIdGetResponses, GetUploadUploadsUploadIdGetErrors, ThrowOnError>({
+export const uploadsGet = <ThrowOnError extends boolean = true>(options: Options<UploadsGetData, ThrowOnError>) => (options.client ?? client).get<UploadsGetResponses, UploadsGetErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/uploads/{upload_id}',
     ...options
 });
 
 /**
- * Upload Errors
+ * Uploads Errors
  */
-export const uploadErrorsUploadsUploadIdErrorsCsvGet = <ThrowOnError extends boolean = false>(options: Options<UploadErrorsUploadsUploadIdErrorsCsvGetData, ThrowOnError>) => (options.client ?? client).get<UploadErrorsUploadsUploadIdErrorsCsvGetResponses, UploadErrorsUploadsUploadIdErrorsCsvGetErrors, ThrowOnError>({
+export const uploadsErrors = <ThrowOnError extends boolean = true>(options: Options<UploadsErrorsData, ThrowOnError>) => (options.client ?? client).get<UploadsErrorsResponses, UploadsErrorsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/uploads/{upload_id}/errors.csv',
     ...options
 });
 
 /**
- * Usage
+ * Usage List
  */
-export const usageUsageGet = <ThrowOnError extends boolean = false>(options?: Options<UsageUsageGetData, ThrowOnError>) => (options?.client ?? client).get<UsageUsageGetResponses, UsageUsageGetErrors, ThrowOnError>({
+export const usageList = <ThrowOnError extends boolean = true>(options?: Options<UsageListData, ThrowOnError>) => (options?.client ?? client).get<UsageListResponses, UsageListErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/usage',
     ...options
@@ -99,34 +99,34 @@ export const usageUsageGet = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Usage Summary
  */
-export const usageSummaryUsageSummaryGet = <ThrowOnError extends boolean = false>(options: Options<UsageSummaryUsageSummaryGetData, ThrowOnError>) => (options.client ?? client).get<UsageSummaryUsageSummaryGetResponses, UsageSummaryUsageSummaryGetErrors, ThrowOnError>({
+export const usageSummary = <ThrowOnError extends boolean = true>(options: Options<UsageSummaryData, ThrowOnError>) => (options.client ?? client).get<UsageSummaryResponses, UsageSummaryErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/usage/summary',
     ...options
 });
 
 /**
- * Meters
+ * Meters List
  */
-export const metersMetersGet = <ThrowOnError extends boolean = false>(options?: Options<MetersMetersGetData, ThrowOnError>) => (options?.client ?? client).get<MetersMetersGetResponses, MetersMetersGetErrors, ThrowOnError>({
+export const metersList = <ThrowOnError extends boolean = true>(options?: Options<MetersListData, ThrowOnError>) => (options?.client ?? client).get<MetersListResponses, MetersListErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/meters',
     ...options
 });
 
 /**
- * Alerts
+ * Alerts List
  */
-export const alertsAlertsGet = <ThrowOnError extends boolean = false>(options?: Options<AlertsAlertsGetData, ThrowOnError>) => (options?.client ?? client).get<AlertsAlertsGetResponses, AlertsAlertsGetErrors, ThrowOnError>({
+export const alertsList = <ThrowOnError extends boolean = true>(options?: Options<AlertsListData, ThrowOnError>) => (options?.client ?? client).get<AlertsListResponses, AlertsListErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
     url: '/alerts',
     ...options
 });
 
 /**
- * Register
+ * Auth Register
  */
-export const registerAuthRegisterPost = <ThrowOnError extends boolean = false>(options: Options<RegisterAuthRegisterPostData, ThrowOnError>) => (options.client ?? client).post<RegisterAuthRegisterPostResponses, RegisterAuthRegisterPostErrors, ThrowOnError>({
+export const authRegister = <ThrowOnError extends boolean = true>(options: Options<AuthRegisterData, ThrowOnError>) => (options.client ?? client).post<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError>({
     url: '/auth/register',
     ...options,
     headers: {
@@ -138,7 +138,7 @@ export const registerAuthRegisterPost = <ThrowOnError extends boolean = false>(o
 /**
  * Sign in, for Swagger's Authorize
  */
-export const loginAuthTokenPost = <ThrowOnError extends boolean = false>(options: Options<LoginAuthTokenPostData, ThrowOnError>) => (options.client ?? client).post<LoginAuthTokenPostResponses, LoginAuthTokenPostErrors, ThrowOnError>({
+export const authToken = <ThrowOnError extends boolean = true>(options: Options<AuthTokenData, ThrowOnError>) => (options.client ?? client).post<AuthTokenResponses, AuthTokenErrors, ThrowOnError>({
     url: '/auth/token',
     ...options,
     headers: {
@@ -150,7 +150,7 @@ export const loginAuthTokenPost = <ThrowOnError extends boolean = false>(options
 /**
  * Sign in (JSON or password form)
  */
-export const loginAuthLoginPost = <ThrowOnError extends boolean = false>(options: Options<LoginAuthLoginPostData, ThrowOnError>) => (options.client ?? client).post<LoginAuthLoginPostResponses, LoginAuthLoginPostErrors, ThrowOnError>({
+export const authLogin = <ThrowOnError extends boolean = true>(options: Options<AuthLoginData, ThrowOnError>) => (options.client ?? client).post<AuthLoginResponses, AuthLoginErrors, ThrowOnError>({
     url: '/auth/login',
     ...options,
     headers: {
@@ -160,27 +160,27 @@ export const loginAuthLoginPost = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * Logout
+ * Auth Logout
  */
-export const logoutAuthLogoutPost = <ThrowOnError extends boolean = false>(options?: Options<LogoutAuthLogoutPostData, ThrowOnError>) => (options?.client ?? client).post<LogoutAuthLogoutPostResponses, LogoutAuthLogoutPostErrors, ThrowOnError>({
+export const authLogout = <ThrowOnError extends boolean = true>(options?: Options<AuthLogoutData, ThrowOnError>) => (options?.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/logout',
     ...options
 });
 
 /**
- * Me
+ * Auth Me
  */
-export const meAuthMeGet = <ThrowOnError extends boolean = false>(options?: Options<MeAuthMeGetData, ThrowOnError>) => (options?.client ?? client).get<MeAuthMeGetResponses, MeAuthMeGetErrors, ThrowOnError>({
+export const authMe = <ThrowOnError extends boolean = true>(options?: Options<AuthMeData, ThrowOnError>) => (options?.client ?? client).get<AuthMeResponses, AuthMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/me',
     ...options
 });
 
 /**
- * Create Application
+ * Apps Create
  */
-export const createApplicationAppPost = <ThrowOnError extends boolean = false>(options: Options<CreateApplicationAppPostData, ThrowOnError>) => (options.client ?? client).post<CreateApplicationAppPostResponses, CreateApplicationAppPostErrors, ThrowOnError>({
+export const appsCreate = <ThrowOnError extends boolean = true>(options: Options<AppsCreateData, ThrowOnError>) => (options.client ?? client).post<AppsCreateResponses, AppsCreateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app',
     ...options,
@@ -191,27 +191,27 @@ export const createApplicationAppPost = <ThrowOnError extends boolean = false>(o
 });
 
 /**
- * List Applications
+ * Apps List
  */
-export const listApplicationsAppsGet = <ThrowOnError extends boolean = false>(options?: Options<ListApplicationsAppsGetData, ThrowOnError>) => (options?.client ?? client).get<ListApplicationsAppsGetResponses, ListApplicationsAppsGetErrors, ThrowOnError>({
+export const appsList = <ThrowOnError extends boolean = true>(options?: Options<AppsListData, ThrowOnError>) => (options?.client ?? client).get<AppsListResponses, AppsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/apps',
     ...options
 });
 
 /**
- * Delete Application
+ * Apps Delete
  */
-export const deleteApplicationAppAppIdDelete = <ThrowOnError extends boolean = false>(options: Options<DeleteApplicationAppAppIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<DeleteApplicationAppAppIdDeleteResponses, DeleteApplicationAppAppIdDeleteErrors, ThrowOnError>({
+export const appsDelete = <ThrowOnError extends boolean = true>(options: Options<AppsDeleteData, ThrowOnError>) => (options.client ?? client).delete<AppsDeleteResponses, AppsDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}',
     ...options
 });
 
 /**
- * Get Application
+ * Apps Get
  */
-export const getApplicationAppAppIdGet = <ThrowOnError extends boolean = false>(options: Options<GetApplicationAppAppIdGetData, ThrowOnError>) => (options.client ?? client).get<GetApplicationAppAppIdGetResponses, GetApplicationAppAppIdGetErrors, ThrowOnError>({
+export const appsGet = <ThrowOnError extends boolean = true>(options: Options<AppsGetData, ThrowOnError>) => (options.client ?? client).get<AppsGetResponses, AppsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}',
     ...options
@@ -220,7 +220,7 @@ export const getApplicationAppAppIdGet = <ThrowOnError extends boolean = false>(
 /**
  * Change some fields of an application
  */
-export const changeApplicationAppAppIdPatch = <ThrowOnError extends boolean = false>(options: Options<ChangeApplicationAppAppIdPatchData, ThrowOnError>) => (options.client ?? client).patch<ChangeApplicationAppAppIdPatchResponses, ChangeApplicationAppAppIdPatchErrors, ThrowOnError>({
+export const appsUpdate = <ThrowOnError extends boolean = true>(options: Options<AppsUpdateData, ThrowOnError>) => (options.client ?? client).patch<AppsUpdateResponses, AppsUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}',
     ...options,
@@ -231,9 +231,9 @@ export const changeApplicationAppAppIdPatch = <ThrowOnError extends boolean = fa
 });
 
 /**
- * Replace Application
+ * Apps Replace
  */
-export const replaceApplicationAppAppIdPut = <ThrowOnError extends boolean = false>(options: Options<ReplaceApplicationAppAppIdPutData, ThrowOnError>) => (options.client ?? client).put<ReplaceApplicationAppAppIdPutResponses, ReplaceApplicationAppAppIdPutErrors, ThrowOnError>({
+export const appsReplace = <ThrowOnError extends boolean = true>(options: Options<AppsReplaceData, ThrowOnError>) => (options.client ?? client).put<AppsReplaceResponses, AppsReplaceErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}',
     ...options,
@@ -244,9 +244,9 @@ export const replaceApplicationAppAppIdPut = <ThrowOnError extends boolean = fal
 });
 
 /**
- * Issue Key
+ * Api Keys Create
  */
-export const issueKeyAppAppIdApiKeyPost = <ThrowOnError extends boolean = false>(options: Options<IssueKeyAppAppIdApiKeyPostData, ThrowOnError>) => (options.client ?? client).post<IssueKeyAppAppIdApiKeyPostResponses, IssueKeyAppAppIdApiKeyPostErrors, ThrowOnError>({
+export const apiKeysCreate = <ThrowOnError extends boolean = true>(options: Options<ApiKeysCreateData, ThrowOnError>) => (options.client ?? client).post<ApiKeysCreateResponses, ApiKeysCreateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/api-key',
     ...options,
@@ -257,36 +257,36 @@ export const issueKeyAppAppIdApiKeyPost = <ThrowOnError extends boolean = false>
 });
 
 /**
- * List Keys
+ * Api Keys List
  */
-export const listKeysAppAppIdApiKeysGet = <ThrowOnError extends boolean = false>(options: Options<ListKeysAppAppIdApiKeysGetData, ThrowOnError>) => (options.client ?? client).get<ListKeysAppAppIdApiKeysGetResponses, ListKeysAppAppIdApiKeysGetErrors, ThrowOnError>({
+export const apiKeysList = <ThrowOnError extends boolean = true>(options: Options<ApiKeysListData, ThrowOnError>) => (options.client ?? client).get<ApiKeysListResponses, ApiKeysListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/api-keys',
     ...options
 });
 
 /**
- * Revoke Key
+ * Api Keys Revoke
  */
-export const revokeKeyAppAppIdApiKeyKeyIdDelete = <ThrowOnError extends boolean = false>(options: Options<RevokeKeyAppAppIdApiKeyKeyIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses, RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors, ThrowOnError>({
+export const apiKeysRevoke = <ThrowOnError extends boolean = true>(options: Options<ApiKeysRevokeData, ThrowOnError>) => (options.client ?? client).delete<ApiKeysRevokeResponses, ApiKeysRevokeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/api-key/{key_id}',
     ...options
 });
 
 /**
- * List Uploads
+ * Uploads List
  */
-export const listUploadsAppAppIdUploadsGet = <ThrowOnError extends boolean = false>(options: Options<ListUploadsAppAppIdUploadsGetData, ThrowOnError>) => (options.client ?? client).get<ListUploadsAppAppIdUploadsGetResponses, ListUploadsAppAppIdUploadsGetErrors, ThrowOnError>({
+export const appUploadsList = <ThrowOnError extends boolean = true>(options: Options<AppUploadsListData, ThrowOnError>) => (options.client ?? client).get<AppUploadsListResponses, AppUploadsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/uploads',
     ...options
 });
 
 /**
- * Upload
+ * Uploads Create
  */
-export const uploadAppAppIdUploadsPost = <ThrowOnError extends boolean = false>(options: Options<UploadAppAppIdUploadsPostData, ThrowOnError>) => (options.client ?? client).post<UploadAppAppIdUploadsPostResponses, UploadAppAppIdUploadsPostErrors, ThrowOnError>({
+export const appUploadsCreate = <ThrowOnError extends boolean = true>(options: Options<AppUploadsCreateData, ThrowOnError>) => (options.client ?? client).post<AppUploadsCreateResponses, AppUploadsCreateErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/uploads',
@@ -298,27 +298,27 @@ export const uploadAppAppIdUploadsPost = <ThrowOnError extends boolean = false>(
 });
 
 /**
- * Get Upload
+ * Uploads Get
  */
-export const getUploadAppAppIdUploadsUploadIdGet = <ThrowOnError extends boolean = false>(options: Options<GetUploadAppAppIdUploadsUploadIdGetData, ThrowOnError>) => (options.client ?? client).get<GetUploadAppAppIdUploadsUploadIdGetResponses, GetUploadAppAppIdUploadsUploadIdGetErrors, ThrowOnError>({
+export const appUploadsGet = <ThrowOnError extends boolean = true>(options: Options<AppUploadsGetData, ThrowOnError>) => (options.client ?? client).get<AppUploadsGetResponses, AppUploadsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/uploads/{upload_id}',
     ...options
 });
 
 /**
- * Upload Errors
+ * Uploads Errors
  */
-export const uploadErrorsAppAppIdUploadsUploadIdErrorsCsvGet = <ThrowOnError extends boolean = false>(options: Options<UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetData, ThrowOnError>) => (options.client ?? client).get<UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses, UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors, ThrowOnError>({
+export const appUploadsErrors = <ThrowOnError extends boolean = true>(options: Options<AppUploadsErrorsData, ThrowOnError>) => (options.client ?? client).get<AppUploadsErrorsResponses, AppUploadsErrorsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/uploads/{upload_id}/errors.csv',
     ...options
 });
 
 /**
- * Usage
+ * Usage List
  */
-export const usageAppAppIdUsageGet = <ThrowOnError extends boolean = false>(options: Options<UsageAppAppIdUsageGetData, ThrowOnError>) => (options.client ?? client).get<UsageAppAppIdUsageGetResponses, UsageAppAppIdUsageGetErrors, ThrowOnError>({
+export const appUsageList = <ThrowOnError extends boolean = true>(options: Options<AppUsageListData, ThrowOnError>) => (options.client ?? client).get<AppUsageListResponses, AppUsageListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/usage',
     ...options
@@ -327,25 +327,25 @@ export const usageAppAppIdUsageGet = <ThrowOnError extends boolean = false>(opti
 /**
  * Usage Summary
  */
-export const usageSummaryAppAppIdUsageSummaryGet = <ThrowOnError extends boolean = false>(options: Options<UsageSummaryAppAppIdUsageSummaryGetData, ThrowOnError>) => (options.client ?? client).get<UsageSummaryAppAppIdUsageSummaryGetResponses, UsageSummaryAppAppIdUsageSummaryGetErrors, ThrowOnError>({
+export const appUsageSummary = <ThrowOnError extends boolean = true>(options: Options<AppUsageSummaryData, ThrowOnError>) => (options.client ?? client).get<AppUsageSummaryResponses, AppUsageSummaryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/usage/summary',
     ...options
 });
 
 /**
- * Meters
+ * Meters List
  */
-export const metersAppAppIdMetersGet = <ThrowOnError extends boolean = false>(options: Options<MetersAppAppIdMetersGetData, ThrowOnError>) => (options.client ?? client).get<MetersAppAppIdMetersGetResponses, MetersAppAppIdMetersGetErrors, ThrowOnError>({
+export const appMetersList = <ThrowOnError extends boolean = true>(options: Options<AppMetersListData, ThrowOnError>) => (options.client ?? client).get<AppMetersListResponses, AppMetersListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/meters',
     ...options
 });
 
 /**
- * Alerts
+ * Alerts List
  */
-export const alertsAppAppIdAlertsGet = <ThrowOnError extends boolean = false>(options: Options<AlertsAppAppIdAlertsGetData, ThrowOnError>) => (options.client ?? client).get<AlertsAppAppIdAlertsGetResponses, AlertsAppAppIdAlertsGetErrors, ThrowOnError>({
+export const appAlertsList = <ThrowOnError extends boolean = true>(options: Options<AppAlertsListData, ThrowOnError>) => (options.client ?? client).get<AppAlertsListResponses, AppAlertsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/app/{app_id}/alerts',
     ...options

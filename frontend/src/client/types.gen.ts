@@ -263,7 +263,18 @@ export type ErrorBody = {
      * A sentence saying what went wrong and what to do
      */
     detail: string;
+    /**
+     * The error's stable name, for clients to branch on
+     */
+    code: ErrorCode;
 };
+
+/**
+ * ErrorCode
+ *
+ * Every error's machine-readable name; a published name never changes meaning.
+ */
+export type ErrorCode = 'not_found' | 'application_deleted' | 'email_taken' | 'in_progress' | 'validation_failed' | 'idempotency_key_reused' | 'invalid_cursor' | 'invalid_credentials' | 'invalid_token' | 'missing_token' | 'invalid_api_key' | 'missing_api_key' | 'too_large' | 'unsupported_media_type' | 'not_gzip' | 'body_timeout' | 'client_disconnected' | 'method_not_allowed' | 'rate_limited' | 'busy' | 'storage_unavailable' | 'internal_error';
 
 /**
  * Greeting
@@ -927,114 +938,124 @@ export type UsageSummary = {
     end: string;
     /**
      * Total Kwh
+     *
+     * One meter's total, or without `meter_id`, the consumption meters' (no channel suffix): export and generation are never added to it
      */
     total_kwh: number;
+    /**
+     * Channels
+     *
+     * Without `meter_id`: each channel's total over the range (`{"export": 12.5, "generation": 30.1}`), `{}` when the range has none
+     */
+    channels: {
+        [key: string]: number;
+    };
     /**
      * Buckets
      */
     buckets: Array<SummaryBucket>;
 };
 
-export type VerifyKeyVerifyKeyPostData = {
+export type KeysVerifyData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/verify-key';
 };
 
-export type VerifyKeyVerifyKeyPostErrors = {
+export type KeysVerifyErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type VerifyKeyVerifyKeyPostError = VerifyKeyVerifyKeyPostErrors[keyof VerifyKeyVerifyKeyPostErrors];
+export type KeysVerifyError = KeysVerifyErrors[keyof KeysVerifyErrors];
 
-export type VerifyKeyVerifyKeyPostResponses = {
+export type KeysVerifyResponses = {
     /**
      * Successful Response
      */
     200: KeyCheck;
 };
 
-export type VerifyKeyVerifyKeyPostResponse = VerifyKeyVerifyKeyPostResponses[keyof VerifyKeyVerifyKeyPostResponses];
+export type KeysVerifyResponse = KeysVerifyResponses[keyof KeysVerifyResponses];
 
-export type ProtectedProtectedGetData = {
+export type KeysProtectedData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/protected';
 };
 
-export type ProtectedProtectedGetErrors = {
+export type KeysProtectedErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type ProtectedProtectedGetError = ProtectedProtectedGetErrors[keyof ProtectedProtectedGetErrors];
+export type KeysProtectedError = KeysProtectedErrors[keyof KeysProtectedErrors];
 
-export type ProtectedProtectedGetResponses = {
+export type KeysProtectedResponses = {
     /**
      * Successful Response
      */
     200: Greeting;
 };
 
-export type ProtectedProtectedGetResponse = ProtectedProtectedGetResponses[keyof ProtectedProtectedGetResponses];
+export type KeysProtectedResponse = KeysProtectedResponses[keyof KeysProtectedResponses];
 
-export type RootGetData = {
+export type HealthRootData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/';
 };
 
-export type RootGetResponses = {
+export type HealthRootResponses = {
     /**
      * Successful Response
      */
     200: Online;
 };
 
-export type RootGetResponse = RootGetResponses[keyof RootGetResponses];
+export type HealthRootResponse = HealthRootResponses[keyof HealthRootResponses];
 
-export type HealthHealthGetData = {
+export type HealthCheckData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/health';
 };
 
-export type HealthHealthGetErrors = {
+export type HealthCheckErrors = {
     /**
      * The storage backend is unreachable
      */
     503: Health;
 };
 
-export type HealthHealthGetError = HealthHealthGetErrors[keyof HealthHealthGetErrors];
+export type HealthCheckError = HealthCheckErrors[keyof HealthCheckErrors];
 
-export type HealthHealthGetResponses = {
+export type HealthCheckResponses = {
     /**
      * Successful Response
      */
     200: Health;
 };
 
-export type HealthHealthGetResponse = HealthHealthGetResponses[keyof HealthHealthGetResponses];
+export type HealthCheckResponse = HealthCheckResponses[keyof HealthCheckResponses];
 
-export type ListUploadsUploadsGetData = {
+export type UploadsListData = {
     body?: never;
     path?: never;
     query?: {
@@ -1054,37 +1075,37 @@ export type ListUploadsUploadsGetData = {
     url: '/uploads';
 };
 
-export type ListUploadsUploadsGetErrors = {
+export type UploadsListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type ListUploadsUploadsGetError = ListUploadsUploadsGetErrors[keyof ListUploadsUploadsGetErrors];
+export type UploadsListError = UploadsListErrors[keyof UploadsListErrors];
 
-export type ListUploadsUploadsGetResponses = {
+export type UploadsListResponses = {
     /**
      * Successful Response
      */
     200: PageUploadReport;
 };
 
-export type ListUploadsUploadsGetResponse = ListUploadsUploadsGetResponses[keyof ListUploadsUploadsGetResponses];
+export type UploadsListResponse = UploadsListResponses[keyof UploadsListResponses];
 
-export type UploadUploadsPostData = {
+export type UploadsCreateData = {
     body: {
         files: Array<Blob | File>;
         threshold_kwh?: number;
@@ -1145,46 +1166,54 @@ export type UploadUploadsPostData = {
     url: '/uploads';
 };
 
-export type UploadUploadsPostErrors = {
+export type UploadsCreateErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `not_gzip`: A body sent as gzip that is not gzip; `client_disconnected`: The client stopped sending the request
+     */
+    400: ErrorBody;
+    /**
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `application_deleted`: The application was deleted while the file arrived
+     */
+    404: ErrorBody;
+    /**
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * It exists already, or the same request is still being answered (see Retry-After)
+     * `in_progress`: The same request is still being answered; see Retry-After
      */
     409: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A body of a media type this route does not read
+     * `unsupported_media_type`: A body of a media type this route does not read
      */
     415: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes; `idempotency_key_reused`: The Idempotency-Key was used for another request
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UploadUploadsPostError = UploadUploadsPostErrors[keyof UploadUploadsPostErrors];
+export type UploadsCreateError = UploadsCreateErrors[keyof UploadsCreateErrors];
 
-export type UploadUploadsPostResponses = {
+export type UploadsCreateResponses = {
     /**
      * A dry run: how each file would be read
      */
     200: Previews;
     /**
-     * Response Upload Uploads Post
+     * Response Uploads-Create
      *
      * Successful Response
      */
@@ -1195,9 +1224,9 @@ export type UploadUploadsPostResponses = {
     202: UploadReports;
 };
 
-export type UploadUploadsPostResponse = UploadUploadsPostResponses[keyof UploadUploadsPostResponses];
+export type UploadsCreateResponse = UploadsCreateResponses[keyof UploadsCreateResponses];
 
-export type GetUploadUploadsUploadIdGetData = {
+export type UploadsGetData = {
     body?: never;
     path: {
         /**
@@ -1209,37 +1238,37 @@ export type GetUploadUploadsUploadIdGetData = {
     url: '/uploads/{upload_id}';
 };
 
-export type GetUploadUploadsUploadIdGetErrors = {
+export type UploadsGetErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type GetUploadUploadsUploadIdGetError = GetUploadUploadsUploadIdGetErrors[keyof GetUploadUploadsUploadIdGetErrors];
+export type UploadsGetError = UploadsGetErrors[keyof UploadsGetErrors];
 
-export type GetUploadUploadsUploadIdGetResponses = {
+export type UploadsGetResponses = {
     /**
      * Successful Response
      */
     200: UploadReport;
 };
 
-export type GetUploadUploadsUploadIdGetResponse = GetUploadUploadsUploadIdGetResponses[keyof GetUploadUploadsUploadIdGetResponses];
+export type UploadsGetResponse = UploadsGetResponses[keyof UploadsGetResponses];
 
-export type UploadErrorsUploadsUploadIdErrorsCsvGetData = {
+export type UploadsErrorsData = {
     body?: never;
     path: {
         /**
@@ -1251,41 +1280,41 @@ export type UploadErrorsUploadsUploadIdErrorsCsvGetData = {
     url: '/uploads/{upload_id}/errors.csv';
 };
 
-export type UploadErrorsUploadsUploadIdErrorsCsvGetErrors = {
+export type UploadsErrorsErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * It exists already, or the same request is still being answered (see Retry-After)
+     * `in_progress`: The same request is still being answered; see Retry-After
      */
     409: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UploadErrorsUploadsUploadIdErrorsCsvGetError = UploadErrorsUploadsUploadIdErrorsCsvGetErrors[keyof UploadErrorsUploadsUploadIdErrorsCsvGetErrors];
+export type UploadsErrorsError = UploadsErrorsErrors[keyof UploadsErrorsErrors];
 
-export type UploadErrorsUploadsUploadIdErrorsCsvGetResponses = {
+export type UploadsErrorsResponses = {
     /**
      * `line,error`, then every problem of the file, line by line
      */
     200: string;
 };
 
-export type UploadErrorsUploadsUploadIdErrorsCsvGetResponse = UploadErrorsUploadsUploadIdErrorsCsvGetResponses[keyof UploadErrorsUploadsUploadIdErrorsCsvGetResponses];
+export type UploadsErrorsResponse = UploadsErrorsResponses[keyof UploadsErrorsResponses];
 
-export type UsageUsageGetData = {
+export type UsageListData = {
     body?: never;
     path?: never;
     query?: {
@@ -1321,37 +1350,37 @@ export type UsageUsageGetData = {
     url: '/usage';
 };
 
-export type UsageUsageGetErrors = {
+export type UsageListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UsageUsageGetError = UsageUsageGetErrors[keyof UsageUsageGetErrors];
+export type UsageListError = UsageListErrors[keyof UsageListErrors];
 
-export type UsageUsageGetResponses = {
+export type UsageListResponses = {
     /**
      * Successful Response
      */
     200: PageReadingOut;
 };
 
-export type UsageUsageGetResponse = UsageUsageGetResponses[keyof UsageUsageGetResponses];
+export type UsageListResponse = UsageListResponses[keyof UsageListResponses];
 
-export type UsageSummaryUsageSummaryGetData = {
+export type UsageSummaryData = {
     body?: never;
     path?: never;
     query: {
@@ -1387,33 +1416,33 @@ export type UsageSummaryUsageSummaryGetData = {
     url: '/usage/summary';
 };
 
-export type UsageSummaryUsageSummaryGetErrors = {
+export type UsageSummaryErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UsageSummaryUsageSummaryGetError = UsageSummaryUsageSummaryGetErrors[keyof UsageSummaryUsageSummaryGetErrors];
+export type UsageSummaryError = UsageSummaryErrors[keyof UsageSummaryErrors];
 
-export type UsageSummaryUsageSummaryGetResponses = {
+export type UsageSummaryResponses = {
     /**
      * Successful Response
      */
     200: UsageSummary;
 };
 
-export type UsageSummaryUsageSummaryGetResponse = UsageSummaryUsageSummaryGetResponses[keyof UsageSummaryUsageSummaryGetResponses];
+export type UsageSummaryResponse = UsageSummaryResponses[keyof UsageSummaryResponses];
 
-export type MetersMetersGetData = {
+export type MetersListData = {
     body?: never;
     path?: never;
     query?: {
@@ -1433,37 +1462,37 @@ export type MetersMetersGetData = {
     url: '/meters';
 };
 
-export type MetersMetersGetErrors = {
+export type MetersListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type MetersMetersGetError = MetersMetersGetErrors[keyof MetersMetersGetErrors];
+export type MetersListError = MetersListErrors[keyof MetersListErrors];
 
-export type MetersMetersGetResponses = {
+export type MetersListResponses = {
     /**
      * Successful Response
      */
     200: PageMeterOut;
 };
 
-export type MetersMetersGetResponse = MetersMetersGetResponses[keyof MetersMetersGetResponses];
+export type MetersListResponse = MetersListResponses[keyof MetersListResponses];
 
-export type AlertsAlertsGetData = {
+export type AlertsListData = {
     body?: never;
     path?: never;
     query?: {
@@ -1483,78 +1512,78 @@ export type AlertsAlertsGetData = {
     url: '/alerts';
 };
 
-export type AlertsAlertsGetErrors = {
+export type AlertsListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_api_key`: No `X-API-Key` header was sent; `invalid_api_key`: The API key is wrong, expired or revoked
      */
     401: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type AlertsAlertsGetError = AlertsAlertsGetErrors[keyof AlertsAlertsGetErrors];
+export type AlertsListError = AlertsListErrors[keyof AlertsListErrors];
 
-export type AlertsAlertsGetResponses = {
+export type AlertsListResponses = {
     /**
      * Successful Response
      */
     200: PageAlertOut;
 };
 
-export type AlertsAlertsGetResponse = AlertsAlertsGetResponses[keyof AlertsAlertsGetResponses];
+export type AlertsListResponse = AlertsListResponses[keyof AlertsListResponses];
 
-export type RegisterAuthRegisterPostData = {
+export type AuthRegisterData = {
     body: Credentials;
     path?: never;
     query?: never;
     url: '/auth/register';
 };
 
-export type RegisterAuthRegisterPostErrors = {
+export type AuthRegisterErrors = {
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * It exists already, or the same request is still being answered (see Retry-After)
+     * `email_taken`: An operator with this email exists already
      */
     409: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `busy`: Too much work of this kind at once; see Retry-After; `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type RegisterAuthRegisterPostError = RegisterAuthRegisterPostErrors[keyof RegisterAuthRegisterPostErrors];
+export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
 
-export type RegisterAuthRegisterPostResponses = {
+export type AuthRegisterResponses = {
     /**
      * Successful Response
      */
     201: Registered;
 };
 
-export type RegisterAuthRegisterPostResponse = RegisterAuthRegisterPostResponses[keyof RegisterAuthRegisterPostResponses];
+export type AuthRegisterResponse = AuthRegisterResponses[keyof AuthRegisterResponses];
 
-export type LoginAuthTokenPostData = {
+export type AuthTokenData = {
     /**
      * SignIn
      */
@@ -1573,49 +1602,49 @@ export type LoginAuthTokenPostData = {
     url: '/auth/token';
 };
 
-export type LoginAuthTokenPostErrors = {
+export type AuthTokenErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `invalid_credentials`: The email or the password is wrong
      */
     401: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A body of a media type this route does not read
+     * `unsupported_media_type`: A body of a media type this route does not read
      */
     415: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * Over a limit; see Retry-After
+     * `rate_limited`: Over a limit; see Retry-After
      */
     429: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `busy`: Too much work of this kind at once; see Retry-After; `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type LoginAuthTokenPostError = LoginAuthTokenPostErrors[keyof LoginAuthTokenPostErrors];
+export type AuthTokenError = AuthTokenErrors[keyof AuthTokenErrors];
 
-export type LoginAuthTokenPostResponses = {
+export type AuthTokenResponses = {
     /**
      * Successful Response
      */
     200: Token;
 };
 
-export type LoginAuthTokenPostResponse = LoginAuthTokenPostResponses[keyof LoginAuthTokenPostResponses];
+export type AuthTokenResponse = AuthTokenResponses[keyof AuthTokenResponses];
 
-export type LoginAuthLoginPostData = {
+export type AuthLoginData = {
     /**
      * SignIn
      */
@@ -1634,183 +1663,183 @@ export type LoginAuthLoginPostData = {
     url: '/auth/login';
 };
 
-export type LoginAuthLoginPostErrors = {
+export type AuthLoginErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `invalid_credentials`: The email or the password is wrong
      */
     401: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A body of a media type this route does not read
+     * `unsupported_media_type`: A body of a media type this route does not read
      */
     415: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * Over a limit; see Retry-After
+     * `rate_limited`: Over a limit; see Retry-After
      */
     429: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `busy`: Too much work of this kind at once; see Retry-After; `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type LoginAuthLoginPostError = LoginAuthLoginPostErrors[keyof LoginAuthLoginPostErrors];
+export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
 
-export type LoginAuthLoginPostResponses = {
+export type AuthLoginResponses = {
     /**
      * Successful Response
      */
     200: Token;
 };
 
-export type LoginAuthLoginPostResponse = LoginAuthLoginPostResponses[keyof LoginAuthLoginPostResponses];
+export type AuthLoginResponse = AuthLoginResponses[keyof AuthLoginResponses];
 
-export type LogoutAuthLogoutPostData = {
+export type AuthLogoutData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/auth/logout';
 };
 
-export type LogoutAuthLogoutPostErrors = {
+export type AuthLogoutErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `busy`: Too much work of this kind at once; see Retry-After; `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type LogoutAuthLogoutPostError = LogoutAuthLogoutPostErrors[keyof LogoutAuthLogoutPostErrors];
+export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
 
-export type LogoutAuthLogoutPostResponses = {
+export type AuthLogoutResponses = {
     /**
      * Successful Response
      */
     204: void;
 };
 
-export type LogoutAuthLogoutPostResponse = LogoutAuthLogoutPostResponses[keyof LogoutAuthLogoutPostResponses];
+export type AuthLogoutResponse = AuthLogoutResponses[keyof AuthLogoutResponses];
 
-export type MeAuthMeGetData = {
+export type AuthMeData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/auth/me';
 };
 
-export type MeAuthMeGetErrors = {
+export type AuthMeErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `busy`: Too much work of this kind at once; see Retry-After; `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type MeAuthMeGetError = MeAuthMeGetErrors[keyof MeAuthMeGetErrors];
+export type AuthMeError = AuthMeErrors[keyof AuthMeErrors];
 
-export type MeAuthMeGetResponses = {
+export type AuthMeResponses = {
     /**
      * Successful Response
      */
     200: Me;
 };
 
-export type MeAuthMeGetResponse = MeAuthMeGetResponses[keyof MeAuthMeGetResponses];
+export type AuthMeResponse = AuthMeResponses[keyof AuthMeResponses];
 
-export type CreateApplicationAppPostData = {
+export type AppsCreateData = {
     body: ApplicationBody;
     path?: never;
     query?: never;
     url: '/app';
 };
 
-export type CreateApplicationAppPostErrors = {
+export type AppsCreateErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type CreateApplicationAppPostError = CreateApplicationAppPostErrors[keyof CreateApplicationAppPostErrors];
+export type AppsCreateError = AppsCreateErrors[keyof AppsCreateErrors];
 
-export type CreateApplicationAppPostResponses = {
+export type AppsCreateResponses = {
     /**
      * Successful Response
      */
     201: ApplicationOut;
 };
 
-export type CreateApplicationAppPostResponse = CreateApplicationAppPostResponses[keyof CreateApplicationAppPostResponses];
+export type AppsCreateResponse = AppsCreateResponses[keyof AppsCreateResponses];
 
-export type ListApplicationsAppsGetData = {
+export type AppsListData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/apps';
 };
 
-export type ListApplicationsAppsGetErrors = {
+export type AppsListErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type ListApplicationsAppsGetError = ListApplicationsAppsGetErrors[keyof ListApplicationsAppsGetErrors];
+export type AppsListError = AppsListErrors[keyof AppsListErrors];
 
-export type ListApplicationsAppsGetResponses = {
+export type AppsListResponses = {
     /**
-     * Response List Applications Apps Get
+     * Response Apps-List
      *
      * Successful Response
      */
     200: Array<ApplicationOut>;
 };
 
-export type ListApplicationsAppsGetResponse = ListApplicationsAppsGetResponses[keyof ListApplicationsAppsGetResponses];
+export type AppsListResponse = AppsListResponses[keyof AppsListResponses];
 
-export type DeleteApplicationAppAppIdDeleteData = {
+export type AppsDeleteData = {
     body?: never;
     path: {
         /**
@@ -1822,37 +1851,37 @@ export type DeleteApplicationAppAppIdDeleteData = {
     url: '/app/{app_id}';
 };
 
-export type DeleteApplicationAppAppIdDeleteErrors = {
+export type AppsDeleteErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type DeleteApplicationAppAppIdDeleteError = DeleteApplicationAppAppIdDeleteErrors[keyof DeleteApplicationAppAppIdDeleteErrors];
+export type AppsDeleteError = AppsDeleteErrors[keyof AppsDeleteErrors];
 
-export type DeleteApplicationAppAppIdDeleteResponses = {
+export type AppsDeleteResponses = {
     /**
      * Successful Response
      */
     204: void;
 };
 
-export type DeleteApplicationAppAppIdDeleteResponse = DeleteApplicationAppAppIdDeleteResponses[keyof DeleteApplicationAppAppIdDeleteResponses];
+export type AppsDeleteResponse = AppsDeleteResponses[keyof AppsDeleteResponses];
 
-export type GetApplicationAppAppIdGetData = {
+export type AppsGetData = {
     body?: never;
     path: {
         /**
@@ -1864,37 +1893,37 @@ export type GetApplicationAppAppIdGetData = {
     url: '/app/{app_id}';
 };
 
-export type GetApplicationAppAppIdGetErrors = {
+export type AppsGetErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type GetApplicationAppAppIdGetError = GetApplicationAppAppIdGetErrors[keyof GetApplicationAppAppIdGetErrors];
+export type AppsGetError = AppsGetErrors[keyof AppsGetErrors];
 
-export type GetApplicationAppAppIdGetResponses = {
+export type AppsGetResponses = {
     /**
      * Successful Response
      */
     200: ApplicationOut;
 };
 
-export type GetApplicationAppAppIdGetResponse = GetApplicationAppAppIdGetResponses[keyof GetApplicationAppAppIdGetResponses];
+export type AppsGetResponse = AppsGetResponses[keyof AppsGetResponses];
 
-export type ChangeApplicationAppAppIdPatchData = {
+export type AppsUpdateData = {
     body: ApplicationFields;
     path: {
         /**
@@ -1906,45 +1935,45 @@ export type ChangeApplicationAppAppIdPatchData = {
     url: '/app/{app_id}';
 };
 
-export type ChangeApplicationAppAppIdPatchErrors = {
+export type AppsUpdateErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type ChangeApplicationAppAppIdPatchError = ChangeApplicationAppAppIdPatchErrors[keyof ChangeApplicationAppAppIdPatchErrors];
+export type AppsUpdateError = AppsUpdateErrors[keyof AppsUpdateErrors];
 
-export type ChangeApplicationAppAppIdPatchResponses = {
+export type AppsUpdateResponses = {
     /**
      * Successful Response
      */
     200: ApplicationOut;
 };
 
-export type ChangeApplicationAppAppIdPatchResponse = ChangeApplicationAppAppIdPatchResponses[keyof ChangeApplicationAppAppIdPatchResponses];
+export type AppsUpdateResponse = AppsUpdateResponses[keyof AppsUpdateResponses];
 
-export type ReplaceApplicationAppAppIdPutData = {
+export type AppsReplaceData = {
     body: ApplicationBody;
     path: {
         /**
@@ -1956,45 +1985,45 @@ export type ReplaceApplicationAppAppIdPutData = {
     url: '/app/{app_id}';
 };
 
-export type ReplaceApplicationAppAppIdPutErrors = {
+export type AppsReplaceErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type ReplaceApplicationAppAppIdPutError = ReplaceApplicationAppAppIdPutErrors[keyof ReplaceApplicationAppAppIdPutErrors];
+export type AppsReplaceError = AppsReplaceErrors[keyof AppsReplaceErrors];
 
-export type ReplaceApplicationAppAppIdPutResponses = {
+export type AppsReplaceResponses = {
     /**
      * Successful Response
      */
     200: ApplicationOut;
 };
 
-export type ReplaceApplicationAppAppIdPutResponse = ReplaceApplicationAppAppIdPutResponses[keyof ReplaceApplicationAppAppIdPutResponses];
+export type AppsReplaceResponse = AppsReplaceResponses[keyof AppsReplaceResponses];
 
-export type IssueKeyAppAppIdApiKeyPostData = {
+export type ApiKeysCreateData = {
     /**
      * Body
      */
@@ -2009,45 +2038,45 @@ export type IssueKeyAppAppIdApiKeyPostData = {
     url: '/app/{app_id}/api-key';
 };
 
-export type IssueKeyAppAppIdApiKeyPostErrors = {
+export type ApiKeysCreateErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type IssueKeyAppAppIdApiKeyPostError = IssueKeyAppAppIdApiKeyPostErrors[keyof IssueKeyAppAppIdApiKeyPostErrors];
+export type ApiKeysCreateError = ApiKeysCreateErrors[keyof ApiKeysCreateErrors];
 
-export type IssueKeyAppAppIdApiKeyPostResponses = {
+export type ApiKeysCreateResponses = {
     /**
      * Successful Response
      */
     201: IssuedKey;
 };
 
-export type IssueKeyAppAppIdApiKeyPostResponse = IssueKeyAppAppIdApiKeyPostResponses[keyof IssueKeyAppAppIdApiKeyPostResponses];
+export type ApiKeysCreateResponse = ApiKeysCreateResponses[keyof ApiKeysCreateResponses];
 
-export type ListKeysAppAppIdApiKeysGetData = {
+export type ApiKeysListData = {
     body?: never;
     path: {
         /**
@@ -2059,39 +2088,39 @@ export type ListKeysAppAppIdApiKeysGetData = {
     url: '/app/{app_id}/api-keys';
 };
 
-export type ListKeysAppAppIdApiKeysGetErrors = {
+export type ApiKeysListErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type ListKeysAppAppIdApiKeysGetError = ListKeysAppAppIdApiKeysGetErrors[keyof ListKeysAppAppIdApiKeysGetErrors];
+export type ApiKeysListError = ApiKeysListErrors[keyof ApiKeysListErrors];
 
-export type ListKeysAppAppIdApiKeysGetResponses = {
+export type ApiKeysListResponses = {
     /**
-     * Response List Keys App  App Id  Api Keys Get
+     * Response Api-Keys-List
      *
      * Successful Response
      */
     200: Array<KeyOut>;
 };
 
-export type ListKeysAppAppIdApiKeysGetResponse = ListKeysAppAppIdApiKeysGetResponses[keyof ListKeysAppAppIdApiKeysGetResponses];
+export type ApiKeysListResponse = ApiKeysListResponses[keyof ApiKeysListResponses];
 
-export type RevokeKeyAppAppIdApiKeyKeyIdDeleteData = {
+export type ApiKeysRevokeData = {
     body?: never;
     path: {
         /**
@@ -2107,37 +2136,37 @@ export type RevokeKeyAppAppIdApiKeyKeyIdDeleteData = {
     url: '/app/{app_id}/api-key/{key_id}';
 };
 
-export type RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors = {
+export type ApiKeysRevokeErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type RevokeKeyAppAppIdApiKeyKeyIdDeleteError = RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors[keyof RevokeKeyAppAppIdApiKeyKeyIdDeleteErrors];
+export type ApiKeysRevokeError = ApiKeysRevokeErrors[keyof ApiKeysRevokeErrors];
 
-export type RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses = {
+export type ApiKeysRevokeResponses = {
     /**
      * Successful Response
      */
     204: void;
 };
 
-export type RevokeKeyAppAppIdApiKeyKeyIdDeleteResponse = RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses[keyof RevokeKeyAppAppIdApiKeyKeyIdDeleteResponses];
+export type ApiKeysRevokeResponse = ApiKeysRevokeResponses[keyof ApiKeysRevokeResponses];
 
-export type ListUploadsAppAppIdUploadsGetData = {
+export type AppUploadsListData = {
     body?: never;
     path: {
         /**
@@ -2162,41 +2191,41 @@ export type ListUploadsAppAppIdUploadsGetData = {
     url: '/app/{app_id}/uploads';
 };
 
-export type ListUploadsAppAppIdUploadsGetErrors = {
+export type AppUploadsListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type ListUploadsAppAppIdUploadsGetError = ListUploadsAppAppIdUploadsGetErrors[keyof ListUploadsAppAppIdUploadsGetErrors];
+export type AppUploadsListError = AppUploadsListErrors[keyof AppUploadsListErrors];
 
-export type ListUploadsAppAppIdUploadsGetResponses = {
+export type AppUploadsListResponses = {
     /**
      * Successful Response
      */
     200: PageUploadReport;
 };
 
-export type ListUploadsAppAppIdUploadsGetResponse = ListUploadsAppAppIdUploadsGetResponses[keyof ListUploadsAppAppIdUploadsGetResponses];
+export type AppUploadsListResponse = AppUploadsListResponses[keyof AppUploadsListResponses];
 
-export type UploadAppAppIdUploadsPostData = {
+export type AppUploadsCreateData = {
     body: {
         files: Array<Blob | File>;
         threshold_kwh?: number;
@@ -2262,50 +2291,54 @@ export type UploadAppAppIdUploadsPostData = {
     url: '/app/{app_id}/uploads';
 };
 
-export type UploadAppAppIdUploadsPostErrors = {
+export type AppUploadsCreateErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `not_gzip`: A body sent as gzip that is not gzip; `client_disconnected`: The client stopped sending the request
+     */
+    400: ErrorBody;
+    /**
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id; `application_deleted`: The application was deleted while the file arrived
      */
     404: ErrorBody;
     /**
-     * The request body stopped arriving
+     * `body_timeout`: The request body stopped arriving
      */
     408: ErrorBody;
     /**
-     * It exists already, or the same request is still being answered (see Retry-After)
+     * `in_progress`: The same request is still being answered; see Retry-After
      */
     409: ErrorBody;
     /**
-     * The request body is over its limit
+     * `too_large`: The request body is over its limit
      */
     413: ErrorBody;
     /**
-     * A body of a media type this route does not read
+     * `unsupported_media_type`: A body of a media type this route does not read
      */
     415: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes; `idempotency_key_reused`: The Idempotency-Key was used for another request
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UploadAppAppIdUploadsPostError = UploadAppAppIdUploadsPostErrors[keyof UploadAppAppIdUploadsPostErrors];
+export type AppUploadsCreateError = AppUploadsCreateErrors[keyof AppUploadsCreateErrors];
 
-export type UploadAppAppIdUploadsPostResponses = {
+export type AppUploadsCreateResponses = {
     /**
      * A dry run: how each file would be read
      */
     200: Previews;
     /**
-     * Response Upload App  App Id  Uploads Post
+     * Response App-Uploads-Create
      *
      * Successful Response
      */
@@ -2316,9 +2349,9 @@ export type UploadAppAppIdUploadsPostResponses = {
     202: UploadReports;
 };
 
-export type UploadAppAppIdUploadsPostResponse = UploadAppAppIdUploadsPostResponses[keyof UploadAppAppIdUploadsPostResponses];
+export type AppUploadsCreateResponse = AppUploadsCreateResponses[keyof AppUploadsCreateResponses];
 
-export type GetUploadAppAppIdUploadsUploadIdGetData = {
+export type AppUploadsGetData = {
     body?: never;
     path: {
         /**
@@ -2334,37 +2367,37 @@ export type GetUploadAppAppIdUploadsUploadIdGetData = {
     url: '/app/{app_id}/uploads/{upload_id}';
 };
 
-export type GetUploadAppAppIdUploadsUploadIdGetErrors = {
+export type AppUploadsGetErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type GetUploadAppAppIdUploadsUploadIdGetError = GetUploadAppAppIdUploadsUploadIdGetErrors[keyof GetUploadAppAppIdUploadsUploadIdGetErrors];
+export type AppUploadsGetError = AppUploadsGetErrors[keyof AppUploadsGetErrors];
 
-export type GetUploadAppAppIdUploadsUploadIdGetResponses = {
+export type AppUploadsGetResponses = {
     /**
      * Successful Response
      */
     200: UploadReport;
 };
 
-export type GetUploadAppAppIdUploadsUploadIdGetResponse = GetUploadAppAppIdUploadsUploadIdGetResponses[keyof GetUploadAppAppIdUploadsUploadIdGetResponses];
+export type AppUploadsGetResponse = AppUploadsGetResponses[keyof AppUploadsGetResponses];
 
-export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetData = {
+export type AppUploadsErrorsData = {
     body?: never;
     path: {
         /**
@@ -2380,41 +2413,41 @@ export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetData = {
     url: '/app/{app_id}/uploads/{upload_id}/errors.csv';
 };
 
-export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors = {
+export type AppUploadsErrorsErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * It exists already, or the same request is still being answered (see Retry-After)
+     * `in_progress`: The same request is still being answered; see Retry-After
      */
     409: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetError = UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors[keyof UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetErrors];
+export type AppUploadsErrorsError = AppUploadsErrorsErrors[keyof AppUploadsErrorsErrors];
 
-export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses = {
+export type AppUploadsErrorsResponses = {
     /**
      * `line,error`, then every problem of the file, line by line
      */
     200: string;
 };
 
-export type UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponse = UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses[keyof UploadErrorsAppAppIdUploadsUploadIdErrorsCsvGetResponses];
+export type AppUploadsErrorsResponse = AppUploadsErrorsResponses[keyof AppUploadsErrorsResponses];
 
-export type UsageAppAppIdUsageGetData = {
+export type AppUsageListData = {
     body?: never;
     path: {
         /**
@@ -2455,41 +2488,41 @@ export type UsageAppAppIdUsageGetData = {
     url: '/app/{app_id}/usage';
 };
 
-export type UsageAppAppIdUsageGetErrors = {
+export type AppUsageListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UsageAppAppIdUsageGetError = UsageAppAppIdUsageGetErrors[keyof UsageAppAppIdUsageGetErrors];
+export type AppUsageListError = AppUsageListErrors[keyof AppUsageListErrors];
 
-export type UsageAppAppIdUsageGetResponses = {
+export type AppUsageListResponses = {
     /**
      * Successful Response
      */
     200: PageReadingOut;
 };
 
-export type UsageAppAppIdUsageGetResponse = UsageAppAppIdUsageGetResponses[keyof UsageAppAppIdUsageGetResponses];
+export type AppUsageListResponse = AppUsageListResponses[keyof AppUsageListResponses];
 
-export type UsageSummaryAppAppIdUsageSummaryGetData = {
+export type AppUsageSummaryData = {
     body?: never;
     path: {
         /**
@@ -2530,37 +2563,37 @@ export type UsageSummaryAppAppIdUsageSummaryGetData = {
     url: '/app/{app_id}/usage/summary';
 };
 
-export type UsageSummaryAppAppIdUsageSummaryGetErrors = {
+export type AppUsageSummaryErrors = {
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type UsageSummaryAppAppIdUsageSummaryGetError = UsageSummaryAppAppIdUsageSummaryGetErrors[keyof UsageSummaryAppAppIdUsageSummaryGetErrors];
+export type AppUsageSummaryError = AppUsageSummaryErrors[keyof AppUsageSummaryErrors];
 
-export type UsageSummaryAppAppIdUsageSummaryGetResponses = {
+export type AppUsageSummaryResponses = {
     /**
      * Successful Response
      */
     200: UsageSummary;
 };
 
-export type UsageSummaryAppAppIdUsageSummaryGetResponse = UsageSummaryAppAppIdUsageSummaryGetResponses[keyof UsageSummaryAppAppIdUsageSummaryGetResponses];
+export type AppUsageSummaryResponse = AppUsageSummaryResponses[keyof AppUsageSummaryResponses];
 
-export type MetersAppAppIdMetersGetData = {
+export type AppMetersListData = {
     body?: never;
     path: {
         /**
@@ -2585,41 +2618,41 @@ export type MetersAppAppIdMetersGetData = {
     url: '/app/{app_id}/meters';
 };
 
-export type MetersAppAppIdMetersGetErrors = {
+export type AppMetersListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type MetersAppAppIdMetersGetError = MetersAppAppIdMetersGetErrors[keyof MetersAppAppIdMetersGetErrors];
+export type AppMetersListError = AppMetersListErrors[keyof AppMetersListErrors];
 
-export type MetersAppAppIdMetersGetResponses = {
+export type AppMetersListResponses = {
     /**
      * Successful Response
      */
     200: PageMeterOut;
 };
 
-export type MetersAppAppIdMetersGetResponse = MetersAppAppIdMetersGetResponses[keyof MetersAppAppIdMetersGetResponses];
+export type AppMetersListResponse = AppMetersListResponses[keyof AppMetersListResponses];
 
-export type AlertsAppAppIdAlertsGetData = {
+export type AppAlertsListData = {
     body?: never;
     path: {
         /**
@@ -2644,36 +2677,36 @@ export type AlertsAppAppIdAlertsGetData = {
     url: '/app/{app_id}/alerts';
 };
 
-export type AlertsAppAppIdAlertsGetErrors = {
+export type AppAlertsListErrors = {
     /**
-     * A cursor this API did not hand out
+     * `invalid_cursor`: A cursor this API did not hand out
      */
     400: ErrorBody;
     /**
-     * Missing, wrong, expired or revoked credentials
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
      */
     401: ErrorBody;
     /**
-     * Nothing the caller may see has this id
+     * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
     /**
-     * A parameter or the body is not what the route takes
+     * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
     /**
-     * A dependency is unavailable or busy; see Retry-After
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
 };
 
-export type AlertsAppAppIdAlertsGetError = AlertsAppAppIdAlertsGetErrors[keyof AlertsAppAppIdAlertsGetErrors];
+export type AppAlertsListError = AppAlertsListErrors[keyof AppAlertsListErrors];
 
-export type AlertsAppAppIdAlertsGetResponses = {
+export type AppAlertsListResponses = {
     /**
      * Successful Response
      */
     200: PageAlertOut;
 };
 
-export type AlertsAppAppIdAlertsGetResponse = AlertsAppAppIdAlertsGetResponses[keyof AlertsAppAppIdAlertsGetResponses];
+export type AppAlertsListResponse = AppAlertsListResponses[keyof AppAlertsListResponses];

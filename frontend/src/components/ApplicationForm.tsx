@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react';
 import type { ApplicationBody, ApplicationOut } from '../client';
-import { messageOf } from '../api/errors';
+import { codeOf, messageOf } from '../api/errors';
 import { Field } from './Field';
 import { Problem } from './Problem';
 
@@ -39,9 +39,11 @@ function bodyOf(form: FormData): ApplicationBody {
   };
 }
 
-/** The field a refusal names first ("alert_emails.0: value is not..."), if it is one of ours. */
-function fieldOf(message: string): FieldName | undefined {
-  const named = message.split(/[.:]/, 1)[0];
+/** The field a validation_failed sentence names first ("alert_emails.0: value is not..."), if
+ * it is one of ours: the sentence is shown at it. */
+function fieldOf(error: unknown): FieldName | undefined {
+  if (codeOf(error) !== 'validation_failed') return undefined;
+  const named = messageOf(error).split(/[.:]/, 1)[0];
   return FIELDS.find((field) => field === named);
 }
 
@@ -53,9 +55,8 @@ export function ApplicationForm({
   error,
   onSubmit,
 }: ApplicationFormProps) {
-  const message = error ? messageOf(error) : '';
-  const blamed = fieldOf(message);
-  const problem = (name: FieldName) => (name === blamed ? message : undefined);
+  const blamed = fieldOf(error);
+  const problem = (name: FieldName) => (name === blamed ? messageOf(error) : undefined);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     onSubmit(bodyOf(new FormData(event.currentTarget)));

@@ -1,32 +1,51 @@
+import { useMutation } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
 import type { FormEvent } from 'react';
-import type { Credentials } from '../api/hooks';
+import { codeOf, messageOf } from '../api/errors';
+import { startSession } from '../api/session';
+import { authLogin, authRegister, type Credentials } from '../client';
 import { Field } from './Field';
 import { Problem } from './Problem';
 
-type CredentialsFormProps = {
-  submitLabel: string;
-  newPassword?: boolean;
-  pending: boolean;
-  error: unknown;
-  onSubmit: (credentials: Credentials) => void;
-};
+type Door = 'sign-in' | 'sign-up';
 
-/** An email, a password and a submit button; the server's answer to them right below. */
-export function CredentialsForm({
-  submitLabel,
-  newPassword,
-  pending,
-  error,
-  onSubmit,
-}: CredentialsFormProps) {
+/** Logging in and signing up both answer a token: keep it and go on to `next`. */
+function useCredentials(door: Door, next: string) {
+  const navigate = useNavigate();
+  return useMutation({
+    mutationFn: async (body: Credentials) => {
+      const { data } = await (door === 'sign-up' ? authRegister({ body }) : authLogin({ body }));
+      return data.access_token;
+    },
+    onSuccess: (token) => {
+      startSession(token);
+      return navigate({ href: next, replace: true });
+    },
+  });
+}
+
+/** An email, a password and a submit button; the server's answer to them right below, or at
+ * the email when it is taken. */
+export function CredentialsForm({ door, next }: { door: Door; next: string }) {
+  const enter = useCredentials(door, next);
+  const newPassword = door === 'sign-up';
+  const taken = codeOf(enter.error) === 'email_taken';
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    onSubmit({ email: String(form.get('email')), password: String(form.get('password')) });
+    enter.mutate({ email: String(form.get('email')), password: String(form.get('password')) });
   };
   return (
     <form className="card stack" onSubmit={submit}>
-      <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        problem={taken ? messageOf(enter.error) : undefined}
+        required
+        autoFocus
+      />
       <Field
         label="Password"
         name="password"
@@ -36,9 +55,9 @@ export function CredentialsForm({
         hint={newPassword ? 'At least 8 characters.' : undefined}
         required
       />
-      <Problem error={error} />
-      <button type="submit" disabled={pending}>
-        {pending ? 'One moment…' : submitLabel}
+      {!taken && <Problem error={enter.error} />}
+      <button type="submit" disabled={enter.isPending}>
+        {enter.isPending ? 'One moment…' : newPassword ? 'Create account' : 'Log in'}
       </button>
     </form>
   );

@@ -1,7 +1,7 @@
+import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { saveErrorsFile } from '../api/errorsFile';
 import type { UploadReport } from '../client';
-import { Link } from '../router';
 import { Problem } from './Problem';
 import { ReadAs } from './ReadAs';
 
@@ -50,7 +50,11 @@ export function ReportSummary({ appId, report }: { appId: string; report: Upload
       <Problem error={saveError} />
       {report.alert_id && (
         <p>
-          Readings above the threshold raised an <Link to={`/apps/${appId}/alerts`}>alert</Link>.
+          Readings above the threshold raised an{' '}
+          <Link to="/apps/$appId/alerts" params={{ appId }}>
+            alert
+          </Link>
+          .
         </p>
       )}
     </div>

@@ -1,6 +1,7 @@
-import { useUploadReport } from '../api/hooks';
+import { useQuery } from '@tanstack/react-query';
 import type { UploadOptions } from '../api/upload';
 import type { UploadReport } from '../client';
+import { appUploadsGetOptions } from '../client/@tanstack/react-query.gen';
 import { formatBytes } from '../format';
 import { ColumnMapping } from './ColumnMapping';
 import { Problem } from './Problem';
@@ -17,6 +18,18 @@ export type Sending = {
 
 type Resend = (file: File, options: UploadOptions) => void;
 
+const isFinished = (report: UploadReport) =>
+  report.status === 'completed' || report.status === 'failed';
+
+/** One upload's report, asked again every second until it is completed or failed. */
+function useLiveReport(appId: string, first: UploadReport) {
+  return useQuery({
+    ...appUploadsGetOptions({ path: { app_id: appId, upload_id: first.upload_id } }),
+    initialData: first,
+    refetchInterval: (query) => (query.state.data && isFinished(query.state.data) ? false : 1000),
+  });
+}
+
 function LiveReport({
   appId,
   sending,
@@ -26,7 +39,7 @@ function LiveReport({
   sending: Sending;
   resend: Resend;
 }) {
-  const live = useUploadReport(appId, sending.report as UploadReport);
+  const live = useLiveReport(appId, sending.report as UploadReport);
   const columns = live.data.status === 'failed' ? (live.data.layout?.columns ?? []) : [];
   return (
     <>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { UsageSummary } from '../client';
 import { formatNumber } from '../format';
+import { ShowMore } from './ShowMore';
 
 const STEP = 100;
 
@@ -16,15 +17,17 @@ function bucketLabel(summary: UsageSummary, start: string): string {
   );
 }
 
-/** The buckets of a summary, a hundred at a time. */
-export function SummaryTable({ summary }: { summary: UsageSummary }) {
+/** The buckets of a summary, a hundred at a time; its caption says `what` they total. */
+export function SummaryTable({ summary, what }: { summary: UsageSummary; what: string }) {
   const [shown, setShown] = useState(STEP);
   const rows = summary.buckets.slice(0, shown);
   const left = summary.buckets.length - rows.length;
   return (
     <>
       <table className="numbers">
-        <caption className="visually-hidden">kWh per {summary.interval}</caption>
+        <caption className="visually-hidden">
+          {what} in kWh per {summary.interval}
+        </caption>
         <thead>
           <tr>
             <th scope="col">{summary.interval[0].toUpperCase() + summary.interval.slice(1)}</th>
@@ -44,11 +47,10 @@ export function SummaryTable({ summary }: { summary: UsageSummary }) {
           ))}
         </tbody>
       </table>
-      {left > 0 && (
-        <button type="button" className="secondary" onClick={() => setShown(shown + STEP)}>
-          {left > STEP ? `Show ${STEP} more (${left} left)` : `Show the last ${left}`}
-        </button>
-      )}
+      <ShowMore
+        more={left > 0 ? { onMore: () => setShown(shown + STEP) } : null}
+        label={left > STEP ? `Show ${STEP} more (${left} left)` : `Show the last ${left}`}
+      />
     </>
   );
 }

@@ -3,7 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { UsageSummary } from '../client';
 
-type UsageChartProps = { summary: UsageSummary; threshold: number | null };
+/** `what`: what the summary totals, Consumption or a channel such as Export. */
+type UsageChartProps = { summary: UsageSummary; what: string; threshold: number | null };
 
 function chartData(summary: UsageSummary, threshold: number | null): uPlot.AlignedData {
   const { buckets } = summary;
@@ -24,11 +25,11 @@ const TICK_STEPS = {
   month: [28, 56, 84, 168, 365].map((days) => days * DAY),
 };
 
-function options(summary: UsageSummary, threshold: number | null, width: number): uPlot.Options {
+function options({ summary, what, threshold }: UsageChartProps, width: number): uPlot.Options {
   const points = { show: summary.buckets.length <= 400, size: 5 };
   const series: uPlot.Series[] = [
     { label: 'Bucket start' },
-    { label: 'kWh', stroke: '#0f766e', fill: 'rgba(15, 118, 110, 0.12)', width: 2, points },
+    { label: what, stroke: '#0f766e', fill: 'rgba(15, 118, 110, 0.12)', width: 2, points },
     { label: 'Largest reading', stroke: '#6366f1', width: 1.5, points },
   ];
   if (threshold != null) {
@@ -54,15 +55,15 @@ function options(summary: UsageSummary, threshold: number | null, width: number)
   };
 }
 
-/** kWh per bucket, the largest single reading of each, and the threshold as a dashed line. */
-export function UsageChart({ summary, threshold }: UsageChartProps) {
+/** kWh per bucket of what the summary totals, the largest single reading of each, and the threshold as a dashed line. */
+export function UsageChart({ summary, what, threshold }: UsageChartProps) {
   const target = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = target.current;
     if (!element) return;
     performance.mark('usage-chart-start');
     const chart = new uPlot(
-      options(summary, threshold, element.clientWidth),
+      options({ summary, what, threshold }, element.clientWidth),
       chartData(summary, threshold),
       element,
     );
@@ -74,13 +75,13 @@ export function UsageChart({ summary, threshold }: UsageChartProps) {
       resize.disconnect();
       chart.destroy();
     };
-  }, [summary, threshold]);
+  }, [summary, what, threshold]);
   return (
     <div
       ref={target}
       className="chart"
       role="img"
-      aria-label={`kWh per ${summary.interval}, with the threshold as a dashed line`}
+      aria-label={`${what} in kWh per ${summary.interval}, with the threshold as a dashed line`}
     />
   );
 }

@@ -1,7 +1,10 @@
-import { useAlerts } from '../api/hooks';
+import { usePages } from '../api/pages';
 import type { AlertOut } from '../client';
+import { appAlertsListInfiniteOptions } from '../client/@tanstack/react-query.gen';
 import { Problem } from '../components/Problem';
+import { ShowMore } from '../components/ShowMore';
 import { formatKwh, formatTime } from '../format';
+import { useApplication } from './Application';
 
 function AlertCard({ alert }: { alert: AlertOut }) {
   return (
@@ -60,14 +63,16 @@ function AlertCard({ alert }: { alert: AlertOut }) {
   );
 }
 
-export function Alerts({ appId }: { appId: string }) {
-  const alerts = useAlerts(appId);
-  const items = alerts.data?.pages.flatMap((page) => page.items) ?? [];
+export function Alerts() {
+  const appId = useApplication().id;
+  const { query, items, more } = usePages(
+    appAlertsListInfiniteOptions({ path: { app_id: appId }, query: { limit: 50 } }),
+  );
   return (
     <section aria-labelledby="alerts-title">
       <h2 id="alerts-title">Alerts, newest first</h2>
-      <Problem error={alerts.error} />
-      {alerts.isSuccess && items.length === 0 && (
+      <Problem error={query.error} />
+      {query.isSuccess && items.length === 0 && (
         <p className="muted">No alerts: no upload had a reading above its threshold.</p>
       )}
       <ul className="alert-list">
@@ -75,16 +80,7 @@ export function Alerts({ appId }: { appId: string }) {
           <AlertCard key={alert.alert_id} alert={alert} />
         ))}
       </ul>
-      {alerts.hasNextPage && (
-        <button
-          type="button"
-          className="secondary"
-          disabled={alerts.isFetchingNextPage}
-          onClick={() => alerts.fetchNextPage()}
-        >
-          Show older alerts
-        </button>
-      )}
+      <ShowMore more={more} label="Show older alerts" />
     </section>
   );
 }

@@ -1,69 +1,66 @@
+import { useSuspenseQuery } from '@tanstack/react-query';
+import { getRouteApi, Link, Outlet, type ErrorComponentProps } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { useApplication } from '../api/hooks';
+import { appsGetOptions } from '../client/@tanstack/react-query.gen';
 import { Problem } from '../components/Problem';
-import { Link } from '../router';
-import { Alerts } from './Alerts';
-import { Keys } from './Keys';
-import { Settings } from './Settings';
-import { Upload } from './Upload';
-import { Uploads } from './Uploads';
-import { Usage } from './Usage';
 
-const TABS = {
-  keys: 'API keys',
-  upload: 'Upload',
-  usage: 'Usage',
-  alerts: 'Alerts',
-  uploads: 'Uploads',
-  settings: 'Settings',
-} as const;
+const TABS = [
+  ['/apps/$appId/keys', 'API keys'],
+  ['/apps/$appId/upload', 'Upload'],
+  ['/apps/$appId/usage', 'Usage'],
+  ['/apps/$appId/alerts', 'Alerts'],
+  ['/apps/$appId/uploads', 'Uploads'],
+  ['/apps/$appId/settings', 'Settings'],
+] as const;
 
-type Tab = keyof typeof TABS;
+const application = getRouteApi('/signed-in/apps/$appId');
 
-export function isTab(name: string): name is Tab {
-  return name in TABS;
+/** The application the URL names (its route loaded it), for the screens of its tabs. */
+export function useApplication() {
+  const { appId } = application.useParams();
+  return useSuspenseQuery(appsGetOptions({ path: { app_id: appId } })).data;
 }
 
-/** One application: its name, a tab bar, and the screen of the chosen tab. */
-export function Application({ appId, tab }: { appId: string; tab: Tab }) {
-  const app = useApplication(appId);
-  let screen: ReactNode = null;
-  if (app.data) {
-    screen = {
-      keys: <Keys appId={appId} />,
-      upload: <Upload appId={appId} />,
-      usage: <Usage app={app.data} />,
-      alerts: <Alerts appId={appId} />,
-      uploads: <Uploads appId={appId} />,
-      settings: <Settings app={app.data} />,
-    }[tab];
-  }
+function Frame({ title, children }: { title: string; children: ReactNode }) {
   return (
     <main>
       <p className="crumbs">
-        <Link to="/apps">Applications</Link> /
+        <Link to="/apps" activeOptions={{ exact: true }}>
+          Applications
+        </Link>{' '}
+        /
       </p>
-      <h1>{app.data?.name ?? 'Application'}</h1>
-      {app.data && (
-        <p className="muted subtitle">
-          {app.data.application_id} · {app.data.domain}
-        </p>
-      )}
-      <Problem error={app.error} />
-      {app.data && (
-        <nav className="tabs" aria-label="Application">
-          {Object.entries(TABS).map(([name, label]) => (
-            <Link
-              key={name}
-              to={`/apps/${appId}/${name}`}
-              aria-current={name === tab ? 'page' : undefined}
-            >
-              {label}
-            </Link>
-          ))}
-        </nav>
-      )}
-      {screen}
+      <h1>{title}</h1>
+      {children}
     </main>
+  );
+}
+
+/** One application: its name, a tab bar, and the screen of the chosen tab. */
+export function Application() {
+  const app = useApplication();
+  return (
+    <Frame title={app.name}>
+      <p className="muted subtitle">
+        {app.application_id} · {app.domain}
+      </p>
+      <nav className="tabs" aria-label="Application">
+        {TABS.map(([to, label]) => (
+          <Link key={to} to={to} params={{ appId: app.id }}>
+            {label}
+          </Link>
+        ))}
+      </nav>
+      <Outlet />
+    </Frame>
+  );
+}
+
+/** An application that did not open (another operator's, deleted, or no such id). */
+export function ApplicationProblem({ error }: ErrorComponentProps) {
+  return (
+    <Frame title="Application">
+      <Problem error={error} />
+    </Frame>
   );
 }

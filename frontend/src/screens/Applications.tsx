@@ -1,10 +1,11 @@
-import { useApplications } from '../api/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { appsListOptions } from '../client/@tanstack/react-query.gen';
 import { Problem } from '../components/Problem';
 import { formatKwh } from '../format';
-import { Link } from '../router';
 
 export function Applications() {
-  const apps = useApplications();
+  const apps = useQuery(appsListOptions());
   return (
     <main>
       <div className="title-row">
@@ -28,7 +29,7 @@ export function Applications() {
         <ul className="app-list">
           {apps.data.map((app) => (
             <li key={app.id} className="card">
-              <Link to={`/apps/${app.id}/keys`} className="app-link">
+              <Link to="/apps/$appId/keys" params={{ appId: app.id }} className="app-link">
                 {app.name}
               </Link>
               <span className="muted">

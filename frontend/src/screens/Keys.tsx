@@ -1,21 +1,32 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useIssueKey, useKeys, useRevokeKey } from '../api/hooks';
 import type { KeyOut } from '../client';
+import {
+  apiKeysCreateMutation,
+  apiKeysListOptions,
+  apiKeysListQueryKey,
+  apiKeysRevokeMutation,
+} from '../client/@tanstack/react-query.gen';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Field } from '../components/Field';
 import { NewSecret } from '../components/NewSecret';
 import { Problem } from '../components/Problem';
 import { formatTime } from '../format';
+import { useApplication } from './Application';
 
 function statusOf(key: KeyOut): string {
   if (key.is_active) return 'Active';
   return key.expires_at && new Date(key.expires_at) <= new Date() ? 'Expired' : 'Revoked';
 }
 
-export function Keys({ appId }: { appId: string }) {
-  const keys = useKeys(appId);
-  const issue = useIssueKey(appId);
-  const revoke = useRevokeKey(appId);
+export function Keys() {
+  const appId = useApplication().id;
+  const path = { app_id: appId };
+  const queries = useQueryClient();
+  const keys = useQuery(apiKeysListOptions({ path }));
+  const refresh = () => queries.invalidateQueries({ queryKey: apiKeysListQueryKey({ path }) });
+  const issue = useMutation({ ...apiKeysCreateMutation(), onSuccess: refresh });
+  const revoke = useMutation({ ...apiKeysRevokeMutation(), onSuccess: refresh });
   const [revoking, setRevoking] = useState<KeyOut | null>(null);
 
   const create = (event: FormEvent<HTMLFormElement>) => {
@@ -23,7 +34,10 @@ export function Keys({ appId }: { appId: string }) {
     const form = new FormData(event.currentTarget);
     const name = String(form.get('name')).trim();
     const expires = String(form.get('expires_at'));
-    issue.mutate({ name: name || null, expires_at: expires ? `${expires}T00:00:00Z` : null });
+    issue.mutate({
+      path,
+      body: { name: name || null, expires_at: expires ? `${expires}T00:00:00Z` : null },
+    });
     event.currentTarget.reset();
   };
 
@@ -99,7 +113,12 @@ export function Keys({ appId }: { appId: string }) {
           confirmLabel="Revoke key"
           busy={revoke.isPending}
           onCancel={() => setRevoking(null)}
-          onConfirm={() => revoke.mutate(revoking.id, { onSettled: () => setRevoking(null) })}
+          onConfirm={() =>
+            revoke.mutate(
+              { path: { ...path, key_id: revoking.id } },
+              { onSettled: () => setRevoking(null) },
+            )
+          }
         >
           <p>
             Machine clients using <code>{revoking.prefix}…</code> are refused from now on. This

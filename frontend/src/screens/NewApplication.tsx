@@ -1,13 +1,30 @@
-import { useCreateApplication } from '../api/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import {
+  appsCreateMutation,
+  appsGetQueryKey,
+  appsListQueryKey,
+} from '../client/@tanstack/react-query.gen';
 import { ApplicationForm } from '../components/ApplicationForm';
-import { Link, navigate } from '../router';
 
 export function NewApplication() {
-  const create = useCreateApplication();
+  const queries = useQueryClient();
+  const navigate = useNavigate();
+  const create = useMutation({
+    ...appsCreateMutation(),
+    onSuccess: (app) => {
+      queries.setQueryData(appsGetQueryKey({ path: { app_id: app.id } }), app);
+      void queries.invalidateQueries({ queryKey: appsListQueryKey() });
+      return navigate({ to: '/apps/$appId/keys', params: { appId: app.id } });
+    },
+  });
   return (
     <main>
       <p className="crumbs">
-        <Link to="/apps">Applications</Link> /
+        <Link to="/apps" activeOptions={{ exact: true }}>
+          Applications
+        </Link>{' '}
+        /
       </p>
       <h1>New application</h1>
       <p className="lead">
@@ -18,9 +35,7 @@ export function NewApplication() {
         submitLabel="Create application"
         pending={create.isPending}
         error={create.error}
-        onSubmit={(body) =>
-          create.mutate(body, { onSuccess: (app) => navigate(`/apps/${app.id}/keys`) })
-        }
+        onSubmit={(body) => create.mutate({ body })}
       />
     </main>
   );

@@ -1,14 +1,38 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { useDeleteApplication, useReplaceApplication } from '../api/hooks';
-import type { ApplicationOut } from '../client';
+import {
+  appsDeleteMutation,
+  appsGetQueryKey,
+  appsListQueryKey,
+  appsReplaceMutation,
+} from '../client/@tanstack/react-query.gen';
 import { ApplicationForm } from '../components/ApplicationForm';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Problem } from '../components/Problem';
-import { navigate } from '../router';
+import { useApplication } from './Application';
 
-export function Settings({ app }: { app: ApplicationOut }) {
-  const replace = useReplaceApplication(app.id);
-  const remove = useDeleteApplication(app.id);
+export function Settings() {
+  const app = useApplication();
+  const path = { app_id: app.id };
+  const queries = useQueryClient();
+  const navigate = useNavigate();
+  const replace = useMutation({
+    ...appsReplaceMutation(),
+    onSuccess: (saved) => {
+      queries.setQueryData(appsGetQueryKey({ path }), saved);
+      return queries.invalidateQueries({ queryKey: appsListQueryKey() });
+    },
+  });
+  const remove = useMutation({
+    ...appsDeleteMutation(),
+    // Away from the application first: its screens would ask for it again once it is gone.
+    onSuccess: async () => {
+      await navigate({ to: '/apps', replace: true });
+      queries.removeQueries({ queryKey: appsGetQueryKey({ path }) });
+      return queries.invalidateQueries({ queryKey: appsListQueryKey() });
+    },
+  });
   const [confirming, setConfirming] = useState(false);
   return (
     <section aria-labelledby="settings-title">
@@ -19,7 +43,7 @@ export function Settings({ app }: { app: ApplicationOut }) {
         submitLabel="Save changes"
         pending={replace.isPending}
         error={replace.error}
-        onSubmit={(body) => replace.mutate(body)}
+        onSubmit={(body) => replace.mutate({ path, body })}
       />
       {replace.isSuccess && (
         <p className="saved" role="status">
@@ -40,12 +64,7 @@ export function Settings({ app }: { app: ApplicationOut }) {
           confirmLabel="Delete application"
           busy={remove.isPending}
           onCancel={() => setConfirming(false)}
-          onConfirm={() =>
-            remove.mutate(undefined, {
-              onSuccess: () => navigate('/apps', { replace: true }),
-              onSettled: () => setConfirming(false),
-            })
-          }
+          onConfirm={() => remove.mutate({ path }, { onSettled: () => setConfirming(false) })}
         >
           <p>This cannot be undone.</p>
         </ConfirmDialog>

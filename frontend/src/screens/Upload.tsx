@@ -6,11 +6,13 @@ import { PreviewCard } from '../components/PreviewCard';
 import { Problem } from '../components/Problem';
 import { SentFile, type Sending } from '../components/SentFile';
 import { formatBytes } from '../format';
+import { useApplication } from './Application';
 
 const ZONES = Intl.supportedValuesOf('timeZone');
 let sendings = 0;
 
-export function Upload({ appId }: { appId: string }) {
+export function Upload() {
+  const appId = useApplication().id;
   const [files, setFiles] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
   const [sent, setSent] = useState<Sending[]>([]);

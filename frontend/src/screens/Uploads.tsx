@@ -1,23 +1,32 @@
-import { useUploads } from '../api/hooks';
+import { Link } from '@tanstack/react-router';
+import { usePages } from '../api/pages';
+import { appUploadsListInfiniteOptions } from '../client/@tanstack/react-query.gen';
 import { Problem } from '../components/Problem';
 import { ReportSummary } from '../components/ReportSummary';
+import { ShowMore } from '../components/ShowMore';
 import { formatBytes, formatTime } from '../format';
-import { Link } from '../router';
+import { useApplication } from './Application';
 
-export function Uploads({ appId }: { appId: string }) {
-  const uploads = useUploads(appId);
-  const reports = uploads.data?.pages.flatMap((page) => page.items) ?? [];
+export function Uploads() {
+  const appId = useApplication().id;
+  const { query, items, more } = usePages(
+    appUploadsListInfiniteOptions({ path: { app_id: appId }, query: { limit: 50 } }),
+  );
   return (
     <section aria-labelledby="uploads-title">
       <h2 id="uploads-title">Uploads, newest first</h2>
-      <Problem error={uploads.error} />
-      {uploads.isSuccess && reports.length === 0 && (
+      <Problem error={query.error} />
+      {query.isSuccess && items.length === 0 && (
         <p className="muted">
-          Nothing uploaded yet. <Link to={`/apps/${appId}/upload`}>Upload CSV files</Link>.
+          Nothing uploaded yet.{' '}
+          <Link to="/apps/$appId/upload" params={{ appId }}>
+            Upload CSV files
+          </Link>
+          .
         </p>
       )}
       <ul className="report-list">
-        {reports.map((report) => (
+        {items.map((report) => (
           <li key={report.upload_id} className="card">
             <p className="file-name">
               <strong>{report.filename}</strong>{' '}
@@ -29,16 +38,7 @@ export function Uploads({ appId }: { appId: string }) {
           </li>
         ))}
       </ul>
-      {uploads.hasNextPage && (
-        <button
-          type="button"
-          className="secondary"
-          disabled={uploads.isFetchingNextPage}
-          onClick={() => uploads.fetchNextPage()}
-        >
-          Show older uploads
-        </button>
-      )}
+      <ShowMore more={more} label="Show older uploads" />
     </section>
   );
 }
