@@ -35,7 +35,7 @@ def routes(subject: Subject) -> APIRouter:
         openapi_extra=OPENAPI_BODY,
         responses={
             200: {"model": Previews, "description": "A dry run: how each file would be read"},
-            201: {"headers": REPLAY_HEADER},
+            201: {"model": UploadReports, "headers": REPLAY_HEADER},
             202: {
                 "model": UploadReports,
                 "description": "Processing continues",
