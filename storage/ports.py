@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from storage.records import (
+    Admission,
     Alert,
     AlertMessage,
     ApiKey,
@@ -23,6 +24,7 @@ from storage.records import (
     RecentFile,
     Upload,
     User,
+    Window,
 )
 
 
@@ -68,6 +70,16 @@ class ApiKeys(Protocol):
     def touch(self, app_id: str, key_id: str, at: str) -> None: ...
 
     def delete_for_app(self, app_id: str) -> None: ...
+
+
+class RequestCounters(Protocol):
+    """Requests made with each limited key, counted where every instance and worker sees them."""
+
+    def admit(self, app_id: str, key_id: str, windows: Sequence[Window]) -> Admission:
+        """Count one request in every window, all or none: only when each is below its limit.
+        Exact when many processes count one key at once; a window not seen before starts at 0."""
+
+    def delete_app(self, app_id: str) -> None: ...
 
 
 class Uploads(Protocol):
@@ -242,6 +254,7 @@ class Storage:
     alerts: Alerts
     objects: Objects
     purges: Purges
+    request_counters: RequestCounters
     alert_channels: Sequence[AlertChannel]
     lifecycle: "Lifecycle"
 

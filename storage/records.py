@@ -150,6 +150,24 @@ class ApiKey(BaseModel):
     revoked_at: str | None = None
 
 
+class Window(NamedTuple):
+    """One limit of a key in its current window: its name (`rate`, `quota`), the window's id,
+    the most requests the window admits, and the epoch second it ends."""
+
+    name: str
+    window: str
+    limit: int
+    ends_at: int
+
+
+class Admission(NamedTuple):
+    """Whether a request was counted, and each window's count: after it, or when it was
+    refused, as the count stood."""
+
+    admitted: bool
+    counts: tuple[int, ...]
+
+
 class RowProblem(BaseModel):
     line: int
     error: str

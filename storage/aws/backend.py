@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from settings import Settings
 from storage.aws.accounts import DynamoRevokedTokens, DynamoUsers
 from storage.aws.applications import DynamoApiKeys, DynamoApplications, DynamoPurges
+from storage.aws.counters import DynamoRequestCounters
 from storage.aws.errors import GuardedClient, error_code
 from storage.aws.objects import S3Objects
 from storage.aws.readings import DynamoMeters, DynamoReadings
@@ -146,6 +147,7 @@ def open_aws_storage(settings: Settings) -> Storage:
         alerts=DynamoAlerts(table(schema.alerts)),
         objects=objects,
         purges=DynamoPurges(table(schema.purges)),
+        request_counters=DynamoRequestCounters(table(schema.request_counts)),
         alert_channels=(
             LogChannel(),
             email_channel(clients.ses, settings.alert_from_email),

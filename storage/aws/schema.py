@@ -94,6 +94,7 @@ class Schema:
     meters: TableDefinition
     idempotency_keys: TableDefinition
     recent_files: TableDefinition
+    request_counts: TableDefinition
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Schema":
@@ -142,6 +143,9 @@ class Schema:
             ),
             recent_files=TableDefinition(
                 settings.recent_files_table, ("app_id", "digest"), expires_attribute="expires_at"
+            ),
+            request_counts=TableDefinition(
+                settings.request_counts_table, ("app_id", "key_id"), expires_attribute="expires_at"
             ),
         )
 

@@ -215,6 +215,34 @@ class Table:
             ExpressionAttributeValues={":v": {"S": value}},
         )
 
+    def update_if(
+        self,
+        key: Sequence[str],
+        update: str,
+        condition: str,
+        names: dict[str, str],
+        values: Item,
+        returned: str = "UPDATED_NEW",
+    ) -> Item | None:
+        """Apply `update` when `condition` holds; the attributes it returns, None when the
+        condition kept the item as it was."""
+        try:
+            response = self._client.update_item(
+                TableName=self.name,
+                Key=self.key(*key),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues=returned,
+            )
+        except ClientError as error:
+            if error_code(error) in CONDITION_ONLY:
+                return None
+            raise
+        attributes: Item = response.get("Attributes", {})
+        return attributes
+
     def delete(self, *key: str) -> None:
         self._client.delete_item(TableName=self.name, Key=self.key(*key))
 
