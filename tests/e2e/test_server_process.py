@@ -76,7 +76,9 @@ def test_a_corrupt_record_is_a_logged_500_with_request_id_and_cors(tmp_path: Pat
         )
         assert answer.status_code == 500
         assert answer.json() == {
-            "detail": "Something went wrong on our side; it has been logged with this request's id.",
+            "detail": (
+                "Something went wrong on our side; it has been logged with this request's id."
+            ),
             "code": "internal_error",
         }
         assert answer.headers["x-request-id"] == "corrupt-1"
