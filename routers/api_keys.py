@@ -1,35 +1,17 @@
 """API keys of an operator's application (`router`), and a key holder's checks of its own key."""
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel
 
 from routers.deps import KEY_ERRORS, OPERATOR, CurrentApiKey, OwnedApplication, ServicesDep
 from routers.errors import ALWAYS, documented
-from services.api_keys import ApiKey, is_active
+from services.api_keys import ApiKey, KeyTerms, Quota, RateLimit, Scope, is_active
 from services.errors import ErrorCode
 
 router = APIRouter(tags=["api keys"], responses=documented(*OPERATOR.errors, *ALWAYS))
 key_holder_router = APIRouter(
     tags=["machine clients"], responses=documented(*KEY_ERRORS, ErrorCode.STORAGE_UNAVAILABLE)
 )
-
-
-class KeyRequest(BaseModel):
-    name: str | None = Field(default=None, max_length=100)
-    expires_at: datetime | None = None
-
-    @field_validator("expires_at")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        """In UTC; a time without an offset is UTC already."""
-        if value is None or value.tzinfo is None:
-            return value.replace(tzinfo=UTC) if value else None
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise ValueError("must be inside the years 0001 to 9999 in UTC") from None
 
 
 class KeyOut(BaseModel):
@@ -40,6 +22,9 @@ class KeyOut(BaseModel):
     expires_at: str | None
     last_used_at: str | None
     is_active: bool
+    scopes: list[Scope]
+    rate_limit: RateLimit | None
+    quota: Quota | None
 
     @classmethod
     def of(cls, key: ApiKey) -> "KeyOut":
@@ -55,6 +40,9 @@ class IssuedKey(BaseModel):
     prefix: str
     created_at: str
     expires_at: str | None
+    scopes: list[Scope]
+    rate_limit: RateLimit | None
+    quota: Quota | None
 
 
 class KeyCheck(BaseModel):
@@ -62,6 +50,7 @@ class KeyCheck(BaseModel):
     app_id: str
     key_name: str
     expires_at: str | None
+    scopes: list[Scope]
 
 
 class Greeting(BaseModel):
@@ -76,18 +65,10 @@ class Greeting(BaseModel):
     responses=documented(ErrorCode.BODY_TIMEOUT, ErrorCode.TOO_LARGE),
 )
 def api_keys_create(
-    app: OwnedApplication, services: ServicesDep, body: KeyRequest | None = None
+    app: OwnedApplication, services: ServicesDep, body: KeyTerms | None = None
 ) -> IssuedKey:
-    request = body or KeyRequest()
-    key, secret = services.api_keys.issue(app, request.name, request.expires_at)
-    return IssuedKey(
-        id=key.id,
-        api_key=secret,
-        name=key.name,
-        prefix=key.prefix,
-        created_at=key.created_at,
-        expires_at=key.expires_at,
-    )
+    key, secret = services.api_keys.issue(app, body or KeyTerms())
+    return IssuedKey(api_key=secret, **key.model_dump())
 
 
 @router.get("/app/{app_id}/api-keys")
@@ -108,6 +89,7 @@ async def keys_verify(verified: CurrentApiKey) -> KeyCheck:
         app_id=verified.app.id,
         key_name=verified.key.name,
         expires_at=verified.key.expires_at,
+        scopes=verified.key.scopes,
     )
 
 

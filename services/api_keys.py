@@ -9,17 +9,27 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from cachetools import TTLCache
+from pydantic import BaseModel, Field, field_validator
 
 from services.clock import new_id, now_text, to_text, utc_now
 from services.errors import ErrorCode, InvalidInput, NotFound, StorageUnavailable, Unauthorized
 from storage.ports import ApiKeys, Applications
-from storage.records import ApiKey, Application
+from storage.records import SCOPES, ApiKey, Application, Quota, RateLimit, Scope
 
-__all__ = ["ApiKey", "ApiKeyService", "VerifiedKey"]
+__all__ = [
+    "SCOPES",
+    "ApiKey",
+    "ApiKeyService",
+    "KeyTerms",
+    "Quota",
+    "RateLimit",
+    "Scope",
+    "VerifiedKey",
+]
 
 KEY_PREFIX = "sk_"
 KEY_BYTES = 32
@@ -33,6 +43,27 @@ REFRESH_AFTER = 0.8
 logger = logging.getLogger(__name__)
 BAD_KEY = "The API key is missing, malformed, expired or revoked."
 NO_KEY = "This application has no API key with this id."
+
+
+class KeyTerms(BaseModel):
+    """What a new key may do: its scopes (every one by default) and limits (none by default)."""
+
+    name: str | None = Field(default=None, max_length=100)
+    expires_at: datetime | None = None
+    scopes: list[Scope] = Field(default_factory=lambda: list(SCOPES), min_length=1)
+    rate_limit: RateLimit | None = None
+    quota: Quota | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """In UTC; a time without an offset is UTC already."""
+        if value is None or value.tzinfo is None:
+            return value.replace(tzinfo=UTC) if value else None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must be inside the years 0001 to 9999 in UTC") from None
 
 
 class VerifiedKey(NamedTuple):
@@ -58,21 +89,23 @@ class ApiKeyService:
         self._refreshing: set[str] = set()
         self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="key-refresh")
 
-    def issue(
-        self, app: Application, name: str | None, expires_at: datetime | None
-    ) -> tuple[ApiKey, str]:
+    def issue(self, app: Application, terms: KeyTerms) -> tuple[ApiKey, str]:
         """The stored key and its secret, which is never available again."""
+        expires_at = terms.expires_at
         if expires_at is not None and expires_at <= utc_now():
             raise InvalidInput("expires_at must be in the future.")
         secret = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
         key = ApiKey(
             id=new_id("key"),
             app_id=app.id,
-            name=name or "default",
+            name=terms.name or "default",
             prefix=secret[:DISPLAY_PREFIX_LENGTH],
             key_hash=self._hash(secret),
             created_at=now_text(),
             expires_at=to_text(expires_at) if expires_at else None,
+            scopes=sorted(set(terms.scopes), key=SCOPES.index),
+            rate_limit=terms.rate_limit,
+            quota=terms.quota,
         )
         self._api_keys.add(key)
         return key, secret

@@ -10,6 +10,7 @@ from services.cursors import CursorSeal
 from services.health import HealthService
 from services.idempotency import IdempotencyService
 from services.incoming import Spool
+from services.key_limits import KeyLimits
 from services.processing import UploadProcessor
 from services.purges import ApplicationPurge
 from services.repeated_files import RepeatedFiles
@@ -25,6 +26,7 @@ class Services:
     accounts: AccountService
     applications: ApplicationService
     api_keys: ApiKeyService
+    key_limits: KeyLimits
     uploads: UploadService
     idempotency: IdempotencyService
     usage: UsageService
@@ -60,6 +62,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         ),
         applications=ApplicationService(storage.applications, purge, on_change=api_keys.forget_app),
         api_keys=api_keys,
+        key_limits=KeyLimits(storage.request_counters),
         uploads=UploadService(
             storage.uploads,
             storage.objects,

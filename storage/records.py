@@ -3,9 +3,9 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Generic, Literal, NamedTuple, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar, get_args
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, PositiveInt, StrictBool
 
 T = TypeVar("T")
 
@@ -138,6 +138,24 @@ class Application(BaseModel):
     updated_at: str
 
 
+Scope = Literal["uploads:write", "usage:read", "alerts:read"]
+SCOPES: tuple[Scope, ...] = get_args(Scope)
+
+
+class RateLimit(BaseModel):
+    """At most `requests` in each window of `per_seconds` (fixed windows from the epoch)."""
+
+    requests: PositiveInt
+    per_seconds: PositiveInt
+
+
+class Quota(BaseModel):
+    """At most `requests` in each UTC calendar day or month."""
+
+    requests: PositiveInt
+    period: Literal["day", "month"]
+
+
 class ApiKey(BaseModel):
     id: str
     app_id: str
@@ -148,6 +166,10 @@ class ApiKey(BaseModel):
     expires_at: str | None = None
     last_used_at: str | None = None
     revoked_at: str | None = None
+    # Keys stored before scopes and limits existed may do everything, unlimited.
+    scopes: list[Scope] = Field(default_factory=lambda: list(SCOPES))
+    rate_limit: RateLimit | None = None
+    quota: Quota | None = None
 
 
 class Window(NamedTuple):
