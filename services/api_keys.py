@@ -72,18 +72,26 @@ class VerifiedKey(NamedTuple):
     key: ApiKey
     app: Application
     expires_at: float  # epoch seconds; infinity for a key that never expires
-    refresh_at: float  # time.monotonic() after which the cached copy is checked again
+    refresh_at: float  # the service's clock, in seconds, after which the copy is checked again
 
 
 class ApiKeyService:
     def __init__(
-        self, api_keys: ApiKeys, applications: Applications, pepper: str, cache_seconds: float
+        self,
+        api_keys: ApiKeys,
+        applications: Applications,
+        pepper: str,
+        cache_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._api_keys = api_keys
         self._applications = applications
         self._pepper = pepper.encode()
+        self._clock = clock  # seconds, for the cache time only: expiry dates are wall-clock
         # Read on the event loop, written from worker threads: every access takes the lock.
-        self._cache: TTLCache[str, VerifiedKey] = TTLCache(CACHE_LIMIT, ttl=cache_seconds)
+        self._cache: TTLCache[str, VerifiedKey] = TTLCache(
+            CACHE_LIMIT, ttl=cache_seconds, timer=clock
+        )
         self._cache_lock = threading.Lock()
         self._refresh_after = cache_seconds * REFRESH_AFTER
         self._refreshing: set[str] = set()
@@ -130,7 +138,7 @@ class ApiKeyService:
             verified = self._cache.get(key_hash)
             refresh = (
                 verified is not None
-                and verified.refresh_at <= time.monotonic()
+                and verified.refresh_at <= self._clock()
                 and key_hash not in self._refreshing
             )
             if refresh:
@@ -160,7 +168,7 @@ class ApiKeyService:
         expires_at = (
             datetime.fromisoformat(key.expires_at).timestamp() if key.expires_at else float("inf")
         )
-        verified = VerifiedKey(key, app, expires_at, time.monotonic() + self._refresh_after)
+        verified = VerifiedKey(key, app, expires_at, self._clock() + self._refresh_after)
         with self._cache_lock:
             self._cache[key_hash] = verified
         return verified

@@ -10,6 +10,7 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from cachetools import TTLCache
 
@@ -27,10 +28,12 @@ class SignInThrottle:
         attempts_per_email: int = ATTEMPTS_PER_EMAIL,
         failures_per_client: int = FAILURES_PER_CLIENT,
         window_seconds: float = WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._window = window_seconds
         self._limits = {"email": attempts_per_email, "client": failures_per_client}
-        self._logs: TTLCache[str, deque[float]] = TTLCache(TRACKED, ttl=window_seconds)
+        self._clock = clock
+        self._logs: TTLCache[str, deque[float]] = TTLCache(TRACKED, ttl=window_seconds, timer=clock)
         self._lock = threading.Lock()
 
     def attempt(self, email: str, client: str) -> None:
@@ -38,17 +41,17 @@ class SignInThrottle:
         with self._lock:
             self._refuse_when_full("client", client, "your address")
             self._refuse_when_full("email", email.lower(), "this email")
-            self._log("email", email.lower()).append(time.monotonic())
+            self._log("email", email.lower()).append(self._clock())
 
     def failed(self, client: str) -> None:
         with self._lock:
-            self._log("client", client).append(time.monotonic())
+            self._log("client", client).append(self._clock())
 
     def _refuse_when_full(self, kind: str, who: str, whose: str) -> None:
         log = self._log(kind, who)
         if len(log) < self._limits[kind]:
             return
-        retry_after = max(1, math.ceil(log[0] + self._window - time.monotonic()))
+        retry_after = max(1, math.ceil(log[0] + self._window - self._clock()))
         raise TooManyRequests(
             f"Too many sign-in attempts for {whose}; try again in {retry_after} seconds.",
             retry_after,
@@ -62,7 +65,7 @@ class SignInThrottle:
             log = self._logs[key] = deque(maxlen=self._limits[kind])
         else:
             self._logs[key] = log  # renews its time to live
-        horizon = time.monotonic() - self._window
+        horizon = self._clock() - self._window
         while log and log[0] <= horizon:
             log.popleft()
         return log

@@ -1,4 +1,5 @@
-"""Helpers shared by the test suites: free ports, a real server process, an operator's session."""
+"""Helpers shared by the test suites: free ports, a real server process, an operator's session,
+waiting for what a server does in the background."""
 
 import json
 import os
@@ -9,13 +10,15 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -23,6 +26,45 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def eventually(
+    check: Callable[[], T | bool | None],
+    timeout: float = 60,
+    interval: float = 0.2,
+    message: str = "the condition never held",
+) -> T:
+    """What `check` returns once it is truthy, asked every `interval` seconds.
+
+    A falsy answer or an AssertionError means "not yet", so a check may assert and then return
+    what it looked at. After `timeout` seconds the last answer or assertion is the failure.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            answer = check()
+        except AssertionError as failure:
+            last = f"the last check failed: {failure}"
+        else:
+            if answer:
+                return answer  # type: ignore[return-value]  # truthy: neither None nor False
+            last = f"the last check returned {answer!r}"
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{message} within {timeout} s; {last}")
+        time.sleep(interval)
+
+
+@dataclass
+class FakeClock:
+    """Seconds that pass only when a test says so; given as the `clock` of what takes one."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def wait_for_port(
@@ -140,6 +182,17 @@ def machine(base_url: str, key: str) -> httpx.Client:
     return httpx.Client(
         base_url=base_url, headers={"X-API-Key": key}, timeout=60, event_hooks=CHECKED_ERRORS
     )
+
+
+def completed_upload(client: httpx.Client, upload_id: str, timeout: float) -> dict[str, Any]:
+    """The report of an upload the background workers read, once they have completed it."""
+
+    def completed() -> dict[str, Any]:
+        report: dict[str, Any] = client.get(f"/uploads/{upload_id}").json()
+        assert report["status"] == "completed", report
+        return report
+
+    return eventually(completed, timeout=timeout)
 
 
 ERROR_CODE = re.compile(r"[a-z]+(_[a-z]+)*")

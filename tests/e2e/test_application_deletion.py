@@ -1,13 +1,12 @@
 """Deleting an application deletes what it had, stops its work, and survives a crash."""
 
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.backends import fresh_aws_env, local_env, stored_counts
-from tests.support import Operator, ServerProcess, machine
+from tests.support import Operator, ServerProcess, eventually, machine
 
 NOTHING = {
     "readings": 0,
@@ -35,10 +34,12 @@ def fresh_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
 def wait_for(server: ServerProcess, app_id: str, expected: dict[str, int]) -> None:
     # Generous: on DynamoDB Local under a parallel test run, two passes over 40,000 readings
     # take a while.
-    deadline = time.monotonic() + 180
-    while (counts := stored_counts(server, app_id)) != expected:
-        assert time.monotonic() < deadline, counts
-        time.sleep(0.5)
+    def settled() -> dict[str, int]:
+        counts = stored_counts(server, app_id)
+        assert counts == expected, counts
+        return counts
+
+    eventually(settled, timeout=180, interval=0.5)
 
 
 def test_everything_goes_and_a_running_upload_stops(

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from tests.e2e.backends import local_env
-from tests.support import ROOT, free_port, wait_for_port
+from tests.support import ROOT, eventually, free_port, wait_for_port
 
 
 def test_a_server_on_a_terminal_writes_readable_lines(tmp_path: Path) -> None:
@@ -28,6 +28,8 @@ def test_a_server_on_a_terminal_writes_readable_lines(tmp_path: Path) -> None:
     try:
         wait_for_port(port, timeout=60)
         httpx.get(f"http://127.0.0.1:{port}/", headers={"X-Request-ID": "at-a-terminal"})
+        # The request's line is written just after its answer is sent.
+        eventually(lambda: b"[at-a-terminal]" in said, timeout=10, interval=0.05)
     finally:
         process.terminate()
         process.wait(timeout=20)

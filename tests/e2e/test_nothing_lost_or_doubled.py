@@ -8,7 +8,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import pytest
 
 from tests.e2e.backends import aws_client, stored_counts
 from tests.e2e.conftest import Tenant
-from tests.support import Operator, ServerProcess
+from tests.support import Operator, ServerProcess, eventually
 
 START = datetime(2020, 1, 1, tzinfo=UTC)
 LARGE_ROWS = 150_000  # well beyond the inline limit: both are read by the background workers
@@ -30,21 +30,17 @@ def quarter_hours(rows: int, kwh: float, meter: str = "m") -> bytes:
     return ("meter_id,timestamp,kwh\n" + lines).encode()
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-
-
 def report(tenant: Tenant, upload_id: str) -> dict[str, Any]:
     found: dict[str, Any] = tenant.machine.get(f"/uploads/{upload_id}").json()
     return found
 
 
 def finished(tenant: Tenant, upload_id: str) -> dict[str, Any]:
-    wait_until(lambda: report(tenant, upload_id)["status"] in ("completed", "failed"))
-    return report(tenant, upload_id)
+    def done() -> dict[str, Any] | None:
+        found = report(tenant, upload_id)
+        return found if found["status"] in ("completed", "failed") else None
+
+    return eventually(done, timeout=300)
 
 
 def total(tenant: Tenant, meter: str = "m", days: int = 3000) -> tuple[float, int]:
@@ -189,7 +185,7 @@ def test_an_upload_whose_application_is_deleted_while_its_body_arrives_is_refuse
 
     assert answer.status_code == 404, answer.text
     assert "deleted while the file was arriving" in answer.json()["detail"]
-    wait_until(lambda: stored_counts(server, tenant.app["id"])["objects"] == 0, timeout=60)
+    eventually(lambda: stored_counts(server, tenant.app["id"])["objects"] == 0)
     assert stored_counts(server, tenant.app["id"])["uploads"] == 0
 
 
@@ -247,8 +243,8 @@ def test_the_start_up_sweep_removes_uploads_of_applications_that_are_gone(
     _delete_application_record(fresh_env, app["id"])
     again.start()
     try:
-        wait_until(lambda: stored_counts(again, app["id"])["uploads"] == 0, timeout=120)
-        wait_until(lambda: stored_counts(again, app["id"])["objects"] == 0, timeout=60)
+        eventually(lambda: stored_counts(again, app["id"])["uploads"] == 0, timeout=120)
+        eventually(lambda: stored_counts(again, app["id"])["objects"] == 0)
     finally:
         again.stop()
 

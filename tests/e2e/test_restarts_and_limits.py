@@ -1,13 +1,12 @@
 """Servers of their own: restart persistence, crash recovery, upload limits and CORS."""
 
 import signal
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.e2e.backends import local_env
-from tests.support import Operator, ServerProcess, machine
+from tests.support import Operator, ServerProcess, completed_upload, machine
 
 ROW_COUNT = 60_000
 ROWS = "meter_id,timestamp,kwh\n" + "".join(
@@ -68,10 +67,7 @@ def test_a_crash_after_accepting_loses_nothing_and_doubles_nothing(
     server.start()
     try:
         with machine(server.url, key) as client:
-            deadline = time.monotonic() + 120
-            while (report := client.get(f"/uploads/{upload_id}").json())["status"] != "completed":
-                assert time.monotonic() < deadline, report
-                time.sleep(0.3)
+            report = completed_upload(client, upload_id, timeout=120)
             assert report["rows_accepted"] == ROW_COUNT
             total = 0
             cursor = None

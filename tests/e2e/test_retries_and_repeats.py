@@ -5,7 +5,6 @@ import csv
 import io
 import signal
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 
 from tests.e2e.backends import fresh_aws_env, local_env
 from tests.e2e.conftest import Tenant
-from tests.support import Operator, ServerProcess, machine
+from tests.support import Operator, ServerProcess, eventually, machine
 
 # A P1 gateway's quarter hours, as the HomeWizard app exports them: registers that only grow.
 REGISTERS = b"""time,Import T1 kWh,Import T2 kWh,Export T1 kWh,Export T2 kWh
@@ -184,7 +183,8 @@ def test_a_retry_after_the_server_died_mid_request_waits_then_replays_nothing_tw
                 target=lambda: _quietly(sender.post, "/uploads", content=body, headers=headers),
                 daemon=True,
             ).start()
-            _wait_for(lambda: _statuses(client) == ["processing"])
+            # Asked often: the upload is caught while it is read, before it completes.
+            eventually(lambda: _statuses(client) == ["processing"], interval=0.02)
         server.stop(signal.SIGKILL)
     server.start()
     try:
@@ -192,20 +192,13 @@ def test_a_retry_after_the_server_died_mid_request_waits_then_replays_nothing_tw
             retry = client.post("/uploads", content=body, headers=headers)
             assert retry.status_code == 409, retry.text
             assert retry.headers["retry-after"] == "1"
-            _wait_for(lambda: _statuses(client) == ["completed"], timeout=180)
+            eventually(lambda: _statuses(client) == ["completed"], timeout=180)
     finally:
         server.stop()
 
 
 def _statuses(client: httpx.Client) -> list[str]:
     return [u["status"] for u in client.get("/uploads").json()["items"]]
-
-
-def _wait_for(condition: Any, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def _quietly(call: Any, *args: Any, **kwargs: Any) -> None:

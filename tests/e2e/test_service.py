@@ -1,13 +1,12 @@
 """Health, docs, unknown routes and request logs, as a client and an operator see them."""
 
 import json
-import time
 from typing import Any
 
 import httpx
 
 from tests.e2e.conftest import Tenant
-from tests.support import Operator, ServerProcess
+from tests.support import Operator, ServerProcess, eventually
 
 
 def test_root_and_health(server: ServerProcess) -> None:
@@ -100,14 +99,15 @@ def test_malformed_json_is_a_422_sentence(server: ServerProcess) -> None:
 
 def logged_request(server: ServerProcess, request_id: str) -> dict[str, Any]:
     """The log line of one request; it is written just after the response is sent."""
-    deadline = time.monotonic() + 10
-    while True:
+
+    def logged() -> dict[str, Any] | None:
         for line in server.log().splitlines():
             entry: dict[str, Any] = json.loads(line) if line.startswith("{") else {}
             if entry.get("request_id") == request_id and "status" in entry:
                 return entry
-        assert time.monotonic() < deadline, "the request was not logged"
-        time.sleep(0.05)
+        return None
+
+    return eventually(logged, timeout=10, interval=0.05, message="the request was not logged")
 
 
 def test_request_log_lines_name_the_caller_never_the_secret(

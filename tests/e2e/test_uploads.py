@@ -2,14 +2,13 @@
 
 import hashlib
 import json
-import time
 from typing import Any
 
 import httpx
 
 from tests.e2e.backends import stored_object
 from tests.e2e.conftest import Tenant
-from tests.support import ServerProcess
+from tests.support import ServerProcess, completed_upload
 
 GENERIC = (
     b"meter_id,timestamp,kwh\n"
@@ -188,10 +187,7 @@ def test_large_upload_is_accepted_then_completes(tenant: Tenant) -> None:
     response = tenant.machine.post("/uploads", files={"files": ("big.csv", body)})
     assert response.status_code == 202
     upload_id = response.json()["uploads"][0]["upload_id"]
-    deadline = time.monotonic() + 120
-    while (report := tenant.machine.get(f"/uploads/{upload_id}").json())["status"] != "completed":
-        assert time.monotonic() < deadline, report
-        time.sleep(0.2)
+    report = completed_upload(tenant.machine, upload_id, timeout=120)
     assert report["rows_accepted"] == 20_000
 
 

@@ -1,18 +1,22 @@
-"""The verified-key cache of one instance, against a real SQLite store shared with another."""
+"""The verified-key cache of one instance, against a real SQLite store shared with another,
+on a clock the tests move."""
 
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from services.api_keys import ApiKeyService
+from services.api_keys import REFRESH_AFTER, ApiKeyService
 from services.errors import Unauthorized
 from storage.local.backend import open_local_storage
 from storage.ports import Storage
 from storage.records import Application
+from tests.support import FakeClock, eventually
 
-CACHE_SECONDS = 0.5
+CACHE_SECONDS = 10.0
+CHECKED_AGAIN_AFTER = CACHE_SECONDS * REFRESH_AFTER
+
+Instance = Callable[[], ApiKeyService]
 
 
 @pytest.fixture
@@ -23,11 +27,29 @@ def storage(tmp_path: Path) -> Iterator[Storage]:
     opened.lifecycle.close()
 
 
-def instance(storage: Storage) -> ApiKeyService:
-    return ApiKeyService(storage.api_keys, storage.applications, "pepper", CACHE_SECONDS)
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
-def application(storage: Storage) -> Application:
+@pytest.fixture
+def instance(storage: Storage, clock: FakeClock) -> Iterator[Instance]:
+    """Makes instances of the service over the one store, all on the test's clock."""
+    made: list[ApiKeyService] = []
+
+    def make() -> ApiKeyService:
+        made.append(
+            ApiKeyService(storage.api_keys, storage.applications, "pepper", CACHE_SECONDS, clock)
+        )
+        return made[-1]
+
+    yield make
+    for keys in made:
+        keys.close()
+
+
+@pytest.fixture
+def app(storage: Storage) -> Application:
     app = Application(
         id="app_1",
         owner_id="usr_1",
@@ -42,38 +64,67 @@ def application(storage: Storage) -> Application:
     return app
 
 
-def test_a_busy_key_stays_cached_while_it_is_checked_again(storage: Storage) -> None:
-    keys = instance(storage)
-    _, secret = keys.issue(application(storage), "k", None)
+def checked_lately(keys: ApiKeyService, secret: str, clock: FakeClock) -> bool:
+    """Whether the cached copy is not yet due a check: any check already started has ended."""
+    cached = keys.cached(secret)
+    assert cached is not None
+    return cached.refresh_at > clock.now
+
+
+def test_a_verified_key_is_answered_from_the_cache_until_it_is_due_a_check(
+    instance: Instance, app: Application, clock: FakeClock
+) -> None:
+    here, elsewhere = instance(), instance()
+    key, secret = here.issue(app, "k", None)
+    verified = here.verify(secret)
+    elsewhere.revoke(app, key.id)
+    clock.advance(CHECKED_AGAIN_AFTER - 0.001)
+    assert here.cached(secret) == verified
+
+
+def test_a_busy_key_stays_cached_while_it_is_checked_again(
+    instance: Instance, app: Application, clock: FakeClock
+) -> None:
+    keys = instance()
+    _, secret = keys.issue(app, "k", None)
     keys.verify(secret)
-    deadline = time.monotonic() + CACHE_SECONDS * 4
-    while time.monotonic() < deadline:
+    for _ in range(int(4 * CACHE_SECONDS)):
+        clock.advance(1)
         assert keys.cached(secret) is not None
-        time.sleep(0.02)
-    keys.close()
+        eventually(lambda: checked_lately(keys, secret, clock), timeout=10, interval=0.01)
 
 
-def test_a_key_revoked_elsewhere_is_refused_within_the_cache_time(storage: Storage) -> None:
-    here, elsewhere = instance(storage), instance(storage)
-    app = application(storage)
+def test_a_key_revoked_elsewhere_goes_once_it_is_checked_again(
+    instance: Instance, app: Application, clock: FakeClock
+) -> None:
+    here, elsewhere = instance(), instance()
     key, secret = here.issue(app, "k", None)
     here.verify(secret)
     elsewhere.revoke(app, key.id)
-    revoked_at = time.monotonic()
-    while here.cached(secret) is not None:
-        assert time.monotonic() - revoked_at <= CACHE_SECONDS + 0.1
-        time.sleep(0.01)
+    clock.advance(CHECKED_AGAIN_AFTER)
+    assert here.cached(secret) is not None  # answered at once; checked in the background
+    eventually(lambda: here.cached(secret) is None, timeout=10, interval=0.01)
+    assert clock.now < CACHE_SECONDS
     with pytest.raises(Unauthorized):
         here.verify(secret)
-    here.close()
-    elsewhere.close()
 
 
-def test_a_key_revoked_here_is_refused_at_once(storage: Storage) -> None:
-    keys = instance(storage)
-    app = application(storage)
+def test_a_key_revoked_elsewhere_and_not_used_since_goes_with_the_cache_time(
+    instance: Instance, app: Application, clock: FakeClock
+) -> None:
+    here, elsewhere = instance(), instance()
+    key, secret = here.issue(app, "k", None)
+    here.verify(secret)
+    elsewhere.revoke(app, key.id)
+    clock.advance(CACHE_SECONDS)
+    assert here.cached(secret) is None
+    with pytest.raises(Unauthorized):
+        here.verify(secret)
+
+
+def test_a_key_revoked_here_is_refused_at_once(instance: Instance, app: Application) -> None:
+    keys = instance()
     key, secret = keys.issue(app, "k", None)
     keys.verify(secret)
     keys.revoke(app, key.id)
     assert keys.cached(secret) is None
-    keys.close()
