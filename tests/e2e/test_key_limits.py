@@ -92,9 +92,11 @@ def test_a_burst_over_two_instances_admits_exactly_the_limit(
         with ThreadPoolExecutor(max_workers=20) as pool:
             codes = list(
                 pool.map(
-                    lambda url: httpx.get(
-                        f"{url}/usage", headers={"X-API-Key": secret}, timeout=60
-                    ).status_code,
+                    lambda url: (
+                        httpx.get(
+                            f"{url}/usage", headers={"X-API-Key": secret}, timeout=60
+                        ).status_code
+                    ),
                     urls,
                 )
             )
