@@ -1,14 +1,15 @@
 """The `wattkey` command: `upload` sends files now, `watch` sends each file dropped in a folder."""
 
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from cli.reports import exit_status, print_outcomes, stdout_console
-from cli.sending import BadOption, Options, Refused, Server, Unexpected, Unreachable
+from cli.reports import exit_status, print_json, print_outcomes, stdout_console
+from cli.sending import Options, Refused, Server, Unexpected, Unreachable
 from cli.uploading import NoFiles, csv_files, finish_all, send_all
 from cli.watching import StopSignal, Watcher, log, log_to_stderr
 
@@ -17,9 +18,9 @@ USAGE = 2  # bad usage, a refused key, or no server: the exit status of Typer's 
 
 app = typer.Typer(
     name="wattkey",
-    help="Send energy CSV files to a Wattkey server with an application's API key.",
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 Url = Annotated[str, typer.Option("--url", envvar="WATTKEY_URL", help="The server's address.")]
@@ -37,6 +38,23 @@ ThresholdKwh = Annotated[
     float | None,
     typer.Option(
         "--threshold-kwh", help="Alert above this many kWh a reading (default: the app's)."
+    ),
+]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Read a file again even when the same file with the same options was sent "
+        "recently (else its report is that upload's: 'duplicate of ...').",
+    ),
+]
+Columns = Annotated[
+    str | None,
+    typer.Option(
+        metavar="JSON",
+        help="The columns of a layout the server cannot tell, by their header names, as JSON: "
+        '\'{"time": "Zeit", "usage": "Wert", "unit": "Wh"}\' (also "clock", "meter", '
+        '"cumulative": true, "time_is_end": true).',
     ),
 ]
 
@@ -57,6 +75,24 @@ def connect(url: str, api_key: str | None) -> Server:
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--url must start with http:// or https://, not {url!r}")
     return Server(url, api_key)
+
+
+def show_version(wanted: bool) -> None:
+    if wanted:
+        print(f"wattkey {version('wattkey')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def wattkey(
+    _: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Send energy CSV files to a Wattkey server with an application's API key."""
 
 
 @app.command()
@@ -81,10 +117,21 @@ def upload(
     gzip: Annotated[
         bool, typer.Option("--gzip", help="Compress the files as they are sent (metered links).")
     ] = False,
+    force: Force = False,
+    columns: Columns = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print only a JSON array on stdout: the server's report of each file, in order "
+            '(a file refused on its own: {"filename", "detail", "code"}).',
+        ),
+    ] = False,
 ) -> None:
     """Send CSV files and print their reports.
 
-    Exit status 0: every file completed, no row rejected; 1: a file failed or had rejected rows;
+    Exit status 0: every file completed, no row rejected;
+    1: a file failed, had rejected rows, or was refused;
     2: bad usage, a refused key, or no server within two minutes.
     """
     try:
@@ -92,17 +139,20 @@ def upload(
     except NoFiles as error:
         raise UsageError(str(error)) from None
     server = connect(url, api_key)
-    options = Options(meter_id, timezone, threshold_kwh)
+    options = Options(meter_id, timezone, threshold_kwh, force, columns)
     try:
         progress = Console(stderr=True)
         outcomes = send_all(server, files, options, progress, gzip=gzip)
         if not no_wait:
             outcomes = finish_all(server, outcomes, progress)
-    except (Refused, BadOption, Unreachable, Unexpected) as error:
+    except (Refused, Unreachable, Unexpected) as error:
         fail(str(error))
     finally:
         server.close()
-    print_outcomes(stdout_console(), outcomes, server.url)
+    if as_json:
+        print_json(outcomes)
+    else:
+        print_outcomes(stdout_console(), outcomes, server.url)
     raise typer.Exit(exit_status(outcomes))
 
 
@@ -123,6 +173,8 @@ def watch(
     meter_id: MeterId = None,
     timezone: Timezone = None,
     threshold_kwh: ThresholdKwh = None,
+    force: Force = False,
+    columns: Columns = None,
 ) -> None:
     """Send each CSV file that settles in FOLDER, then move it into sent/ or failed/.
 
@@ -133,8 +185,10 @@ def watch(
     stop = StopSignal()
     stop.install()
     try:
-        Watcher(folder, server, Options(meter_id, timezone, threshold_kwh), stop).run()
-    except (Refused, BadOption) as error:
+        Watcher(
+            folder, server, Options(meter_id, timezone, threshold_kwh, force, columns), stop
+        ).run()
+    except Refused as error:
         log.error("stopping: %s", error)
         raise typer.Exit(USAGE) from None
     finally:

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import NotRequired, TypedDict
+from typing import TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -17,6 +18,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from cli.answers import ErrorAnswer, UploadReport, UploadReports
+
 # Large enough that a 500 MB file is a few hundred writes, small enough to keep memory flat.
 CHUNK_BYTES = 1024 * 1024
 # Retrying stops starting new attempts after this, so that a run gives up within two minutes.
@@ -24,37 +27,24 @@ RETRY_SECONDS = 100
 MAX_RETRY_AFTER_SECONDS = 30
 # The server answers a small file once it is processed, a large one once it is stored.
 TIMEOUT = httpx.Timeout(30, read=300)
-FINAL_STATUSES = ("completed", "failed")
 POLL_FIRST_SECONDS = 0.2
 POLL_MAX_SECONDS = 2.0
+# No request can succeed: the key is wrong, revoked, or its application gone, or an option
+# is one the server does not take (every file would be refused the same way: bad usage).
+REFUSED_CODES = frozenset(
+    {"invalid_api_key", "missing_api_key", "application_deleted", "validation_failed"}
+)
+# The same request can succeed later; `internal_error` is a 5xx, retried like any other.
+RETRIED_CODES = frozenset(
+    {"rate_limited", "busy", "storage_unavailable", "in_progress", "internal_error"}
+)
 
-
-class RowError(TypedDict):
-    line: int
-    error: str
-
-
-class Report(TypedDict):
-    """An UploadReport as the server answers it."""
-
-    upload_id: str
-    filename: str
-    status: str
-    size_bytes: int
-    rows_total: int
-    rows_accepted: int
-    rows_rejected: int
-    errors: list[RowError]
-    alert_id: str | None
-    duplicate_of: NotRequired[str | None]
+Answer = TypeVar("Answer", bound=BaseModel)
 
 
 class Refused(Exception):
-    """401: the key is missing, invalid or revoked; no request will succeed."""
-
-
-class BadOption(Exception):
-    """422: an option the server does not accept; every file would be refused the same way."""
+    """The key is missing, invalid or revoked, its application deleted, or an option refused;
+    no request will succeed."""
 
 
 class Unreachable(Exception):
@@ -62,7 +52,12 @@ class Unreachable(Exception):
 
 
 class Rejected(Exception):
-    """The server refused this one file (413 too large, ...); others may still go through."""
+    """The server refused this one file (too large, an option it does not take, ...); others
+    may still go through. The message is the server's sentence."""
+
+    def __init__(self, answer: ErrorAnswer) -> None:
+        super().__init__(answer.detail)
+        self.code = answer.code
 
 
 class FileChanged(Exception):
@@ -75,10 +70,10 @@ class Unexpected(Exception):
 
 
 class _Busy(Exception):
-    """An answer that says to try again later: 409 in flight, 429, 5xx."""
+    """An answer that says to try again later."""
 
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__(f"{response.status_code}: {detail_of(response)}")
+    def __init__(self, response: httpx.Response, sentence: str) -> None:
+        super().__init__(f"{response.status_code}: {sentence}")
         self.retry_after = _retry_after(response)
 
 
@@ -89,31 +84,18 @@ class Options:
     meter_id: str | None = None
     timezone: str | None = None
     threshold_kwh: float | None = None
+    force: bool = False
+    columns: str | None = None  # JSON text, as the server reads it
 
     def query(self) -> dict[str, str]:
         given = {
             "meter_id": self.meter_id,
             "timezone": self.timezone,
             "threshold_kwh": None if self.threshold_kwh is None else repr(self.threshold_kwh),
+            "columns": self.columns,
+            "force": "true" if self.force else None,
         }
         return {name: value for name, value in given.items() if value is not None}
-
-
-def detail_of(response: httpx.Response) -> str:
-    """The sentence of an error answer: FastAPI's `{"detail": ...}`, else the reason phrase."""
-    try:
-        detail = response.json().get("detail")
-    except ValueError:
-        detail = None
-    if isinstance(detail, str):
-        return detail
-    if isinstance(detail, list):  # a validation error: one entry per field
-        return "; ".join(
-            f"{item.get('msg')} ({'.'.join(map(str, item.get('loc', [])))})"
-            for item in detail
-            if isinstance(item, dict)
-        )
-    return response.reason_phrase or f"HTTP {response.status_code}"
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -142,16 +124,21 @@ def _wait(state: RetryCallState) -> float:
 
 
 def _checked(response: httpx.Response) -> httpx.Response:
+    """The answer when it is a success; else what its error's code says to do."""
     if response.is_success:
         return response
-    code = response.status_code
-    if code in (409, 429) or code >= 500:
-        raise _Busy(response)
-    if code == 401:
-        raise Refused(detail_of(response))
-    if code == 422:
-        raise BadOption(detail_of(response))
-    raise Rejected(f"{detail_of(response)} ({code})")
+    try:
+        answer = ErrorAnswer.model_validate_json(response.content)
+    except ValidationError:
+        # Not Wattkey's error: a proxy or a load balancer in front of it, busy or lost.
+        if response.status_code == 429 or response.is_server_error:
+            raise _Busy(response, response.reason_phrase or "no Wattkey answer") from None
+        raise Unexpected(_not_wattkey(response, "error answer")) from None
+    if answer.code in RETRIED_CODES:
+        raise _Busy(response, answer.detail)
+    if answer.code in REFUSED_CODES:
+        raise Refused(answer.detail)
+    raise Rejected(answer)
 
 
 def _chunks(path: Path, size: int, sent: Callable[[int], None]) -> Iterator[bytes]:
@@ -187,7 +174,7 @@ class Server:
         options: Options,
         sent: Callable[[int], None] = lambda _: None,
         gzip: bool = False,
-    ) -> Report:
+    ) -> UploadReport:
         """Upload one file; every retry carries the same Idempotency-Key, so none duplicates it.
 
         `gzip`: compressed as it is read (`Content-Encoding: gzip`), for metered links."""
@@ -204,16 +191,16 @@ class Server:
             content = _gzipped(body) if gzip else body
             return self._client.post("/uploads", params=params, headers=headers, content=content)
 
-        return _report(self._retrying(attempt), "uploads")
+        return _parsed(UploadReports, self._retrying(attempt)).uploads[0]
 
-    def finished(self, report: Report) -> Report:
+    def finished(self, report: UploadReport) -> UploadReport:
         """The report once the server has completed or failed the upload."""
         delay = POLL_FIRST_SECONDS
-        path = f"/uploads/{report['upload_id']}"
-        while report["status"] not in FINAL_STATUSES:
+        path = f"/uploads/{report.upload_id}"
+        while not report.finished:
             time.sleep(delay)
             delay = min(delay * 1.5, POLL_MAX_SECONDS)
-            report = _report(self._retrying(lambda: self._client.get(path)))
+            report = _parsed(UploadReport, self._retrying(lambda: self._client.get(path)))
         return report
 
     def _retrying(self, attempt: Callable[[], httpx.Response]) -> httpx.Response:
@@ -243,21 +230,17 @@ def _gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
     yield packer.flush()
 
 
-REPORT_FIELDS = ("upload_id", "filename", "status", "rows_total", "rows_accepted", "errors")
-
-
-def _report(response: httpx.Response, within: str | None = None) -> Report:
-    """The UploadReport of a 2xx answer; Unexpected when the answer is no such thing."""
+def _parsed(model: type[Answer], response: httpx.Response) -> Answer:
+    """The answer of a 2xx response; Unexpected when it is no such thing."""
     try:
-        answer = response.json()
-        found = answer[within][0] if within else answer
-        if not all(name in found for name in REPORT_FIELDS):
-            raise KeyError(REPORT_FIELDS)
-    except (ValueError, KeyError, IndexError, TypeError):
-        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-        raise Unexpected(
-            f"{response.url} answered {response.status_code} with {kind}, not a Wattkey upload "
-            "report: check --url (a captive portal or a proxy may be answering in its place)."
-        ) from None
-    report: Report = found
-    return report
+        return model.model_validate_json(response.content)
+    except ValidationError:
+        raise Unexpected(_not_wattkey(response, "upload report")) from None
+
+
+def _not_wattkey(response: httpx.Response, expected: str) -> str:
+    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+    return (
+        f"{response.url} answered {response.status_code} with {kind}, not a Wattkey {expected}: "
+        "check --url (a captive portal or a proxy may be answering in its place)."
+    )

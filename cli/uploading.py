@@ -69,7 +69,7 @@ def send_all(
                 report = server.send(path, key, options, bar(progress, task), gzip)
                 outcomes.append(Outcome(str(path), report))
             except (Rejected, FileChanged, OSError) as error:
-                outcomes.append(Outcome(str(path), problem=str(error)))
+                outcomes.append(Outcome.refused(str(path), error))
             finally:
                 progress.remove_task(task)
     return outcomes

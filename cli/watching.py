@@ -176,14 +176,14 @@ def log_line(outcome: Outcome, where: str) -> str:
     if report is None:
         return f"{outcome.name} {where}: {outcome.problem}"
     line = (
-        f"{outcome.name} {where} upload {report['upload_id']} {report['status']} "
-        f"accepted {report['rows_accepted']} rejected {report['rows_rejected']}"
+        f"{outcome.name} {where} upload {report.upload_id} {report.status} "
+        f"accepted {report.rows_accepted} rejected {report.rows_rejected}"
     )
     if outcome.note:
         return f"{line}: {outcome.note}"
-    if report["errors"]:  # the report beside the file in failed/ lists the rest
-        first = report["errors"][0]
-        return f"{line}: line {first['line']}: {first['error']}"
+    if report.errors:  # the report beside the file in failed/ lists the rest
+        first = report.errors[0]
+        return f"{line}: line {first.line}: {first.error}"
     return line
 
 
@@ -197,7 +197,7 @@ class Watcher:
         self._told: dict[Path, str] = {}  # each file's problem, said once until it changes
 
     def run(self) -> None:
-        """Until a stop is requested; Refused and BadOption end it (nothing would succeed)."""
+        """Until a stop is requested; Refused ends it (nothing would succeed)."""
         self._keys.forget_gone()
         log.info("watching %s", self._folder)
         previous: dict[Path, Signature] = {}
@@ -232,7 +232,7 @@ class Watcher:
                     path.name, self._server.finished(self._server.send(path, key, self._options))
                 )
         except Rejected as error:
-            outcome = Outcome(path.name, problem=str(error))
+            outcome = Outcome.refused(path.name, error)
         except (FileChanged, FileNotFoundError) as error:
             log.warning("%s not sent: %s", path.name, error)
             return
@@ -257,8 +257,8 @@ class Watcher:
         folder.mkdir(exist_ok=True)
         target = free_name(folder, path.name)
         if not outcome.ok:
-            report = outcome.report or {"filename": path.name, "error": outcome.problem}
-            target.with_suffix(".report.json").write_text(json.dumps(report, indent=2) + "\n")
+            report = json.dumps(outcome.as_json(), indent=2)
+            target.with_suffix(".report.json").write_text(report + "\n")
         try:
             os.replace(path, target)
         except FileNotFoundError:  # deleted while it was sent: its upload stands

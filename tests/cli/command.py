@@ -4,14 +4,14 @@ import os
 import re
 import subprocess
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 WATTKEY = Path(sys.executable).parent / "wattkey"
+PYTHON_M_CLI = (sys.executable, "-m", "cli")
 RUN_SECONDS = 150  # longer than the command's own two-minute retry window
 
 
@@ -23,10 +23,12 @@ def environment(url: str, key: str | None) -> dict[str, str]:
     return env
 
 
-def run(url: str, key: str | None, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """`wattkey ARGS` to its end, with the url and key in the environment."""
+def run(
+    url: str, key: str | None, *args: str | Path, command: Sequence[str | Path] = (WATTKEY,)
+) -> subprocess.CompletedProcess[str]:
+    """`wattkey ARGS` (or another `command`) to its end, with the url and key in the environment."""
     return subprocess.run(
-        [str(WATTKEY), *map(str, args)],
+        [*map(str, command), *map(str, args)],
         env=environment(url, key),
         capture_output=True,
         text=True,
@@ -52,14 +54,6 @@ def uploads(client: httpx.Client) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
-
-
-def eventually(check: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not within {seconds} s: {what}")
-        time.sleep(0.1)
 
 
 def table_row(stdout: str, first_cell: str) -> list[str]:

@@ -1,5 +1,6 @@
 """CSV files as meter gateways and portals export them."""
 
+import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,11 @@ LONDON_ROWS = (9, 1)  # accepted, rejected
 # Octopus Energy's download names no meter: it needs --meter-id (and reads as Europe/London).
 OCTOPUS = CORPUS / "gb-octopus-energy-consumption-download.csv"
 OCTOPUS_ROWS = 8
+# A gateway's layout that no detector knows: read only with its columns named by MAPPING.
+UNKNOWN_LAYOUT = (
+    "when;amount;device;u\n2025-01-01 00:00;1500;gw-1;Wh\n2025-01-01 01:00;2,5;gw-1;kWh\n"
+)
+MAPPING = json.dumps({"time": "when", "usage": "amount", "meter": "device", "unit": "u"})
 HEADER = "meter_id,timestamp,kwh\n"
 START = datetime(2025, 1, 1, tzinfo=UTC)
 

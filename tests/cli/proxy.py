@@ -7,8 +7,14 @@ connection is relayed untouched.
 
 `SlowUpload`: the client's bytes reach the server slowly (its answers at once), so that a test
 can change a file while the command is still sending it.
+
+`RefusedOnce`: the first request is read whole and answered by the relay itself with an error
+of the server's shape (a code, a sentence, `Retry-After`), as a server at a limit answers;
+every later connection is relayed untouched.
 """
 
+import json
+import re
 import select
 import socket
 import threading
@@ -26,6 +32,8 @@ class _Relay:
         self._upstream_port = upstream_port
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
+        self.connected_at: list[float] = []  # time.monotonic() of each connection
+        self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -52,38 +60,66 @@ class _Relay:
             threading.Thread(target=self._connection, args=(client,), daemon=True).start()
 
     def _connection(self, client: socket.socket) -> None:
+        with self._lock:
+            self.connected_at.append(time.monotonic())
+            first = len(self.connected_at) == 1
         upstream = socket.create_connection(("127.0.0.1", self._upstream_port))
         with client, upstream:
-            self._relay(client, upstream)
+            if first:
+                self._first(client, upstream)
+            else:
+                self._relay(client, upstream)
+
+    def _first(self, client: socket.socket, upstream: socket.socket) -> None:
+        self._relay(client, upstream)
 
     def _relay(self, client: socket.socket, upstream: socket.socket) -> None:
-        raise NotImplementedError
+        while True:
+            readable, _, _ = select.select([client, upstream], [], [])
+            for source in readable:
+                data = source.recv(BUFFER_BYTES)
+                if not data:
+                    return
+                (upstream if source is client else client).sendall(data)
 
 
 class AnswerLostOnce(_Relay):
     def __init__(self, upstream_port: int) -> None:
         super().__init__(upstream_port)
         self.answers_lost = 0
-        self._connections = 0
-        self._lock = threading.Lock()
 
-    def _first_connection(self) -> bool:
-        with self._lock:
-            self._connections += 1
-            return self._connections == 1
-
-    def _relay(self, client: socket.socket, upstream: socket.socket) -> None:
-        lose = self._first_connection()
+    def _first(self, client: socket.socket, upstream: socket.socket) -> None:
         while True:
             readable, _, _ = select.select([client, upstream], [], [])
-            for source in readable:
-                data = source.recv(BUFFER_BYTES)
-                if lose and source is upstream:
-                    self.answers_lost += 1
-                    return
-                if not data:
-                    return
-                (upstream if source is client else client).sendall(data)
+            if upstream in readable:
+                self.answers_lost += 1
+                return
+            data = client.recv(BUFFER_BYTES)
+            if not data:
+                return
+            upstream.sendall(data)
+
+
+class RefusedOnce(_Relay):
+    def __init__(self, upstream_port: int, status: int, code: str, retry_after: int) -> None:
+        super().__init__(upstream_port)
+        body = json.dumps({"detail": f"Refused once by the test ({code}).", "code": code})
+        self._answer = (
+            f"HTTP/1.1 {status} Refused\r\nContent-Type: application/json\r\n"
+            f"Retry-After: {retry_after}\r\nContent-Length: {len(body)}\r\n"
+            f"Connection: close\r\n\r\n{body}"
+        ).encode()
+
+    def _first(self, client: socket.socket, upstream: socket.socket) -> None:
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += client.recv(BUFFER_BYTES)
+        head, body = request.split(b"\r\n\r\n", 1)
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        remaining = int(length[1]) - len(body) if length else 0
+        while remaining > 0:
+            remaining -= len(client.recv(BUFFER_BYTES))
+        client.sendall(self._answer)
 
 
 class SlowUpload(_Relay):

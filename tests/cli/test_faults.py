@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.command import eventually, run, start, uploads
+from tests.cli.command import run, start, uploads
 from tests.cli.files import HEADER, generic, readings
 from tests.cli.proxy import SlowUpload
 from tests.cli.test_watch import SETTLE_SECONDS, names, stop
 from tests.e2e.conftest import Tenant
-from tests.support import ServerProcess
+from tests.support import ServerProcess, eventually
 
 SLOW_BYTES_PER_SECOND = 400_000
 BIG_ROWS = 40_000  # about 2 MB: five seconds through the slow relay
@@ -43,12 +43,16 @@ def test_a_symlink_loop_is_told_once_and_the_watcher_carries_on(
     watcher = start(server.url, tenant.key, "watch", inbox, log=log)
     try:
         generic(inbox / "good.csv", "good-1", 0.5)
-        eventually(lambda: names(inbox / "sent") == ["good.csv"], SETTLE_SECONDS, "good.csv sent")
+        eventually(
+            lambda: names(inbox / "sent") == ["good.csv"],
+            timeout=SETTLE_SECONDS,
+            message="good.csv sent",
+        )
         generic(inbox / "later.csv", "good-1", 0.7)
         eventually(
             lambda: names(inbox / "sent") == ["good.csv", "later.csv"],
-            SETTLE_SECONDS,
-            "later.csv sent after the loop was met",
+            timeout=SETTLE_SECONDS,
+            message="later.csv sent after the loop was met",
         )
     finally:
         assert stop(watcher) == 0, log.read_text()
@@ -70,9 +74,13 @@ def test_an_unreadable_file_is_told_once_and_sent_once_it_can_be_read(
     log = tmp_path / "watch.log"
     watcher = start(server.url, tenant.key, "watch", inbox, log=log)
     try:
-        eventually(lambda: "locked.csv cannot be read" in log.read_text(), 30, "told")
+        eventually(
+            lambda: "locked.csv cannot be read" in log.read_text(), timeout=30, message="told"
+        )
         locked.chmod(0o644)
-        eventually(lambda: names(inbox / "sent") == ["locked.csv"], SETTLE_SECONDS, "sent")
+        eventually(
+            lambda: names(inbox / "sent") == ["locked.csv"], timeout=SETTLE_SECONDS, message="sent"
+        )
     finally:
         assert stop(watcher) == 0, log.read_text()
     assert log.read_text().count("locked.csv cannot be read") == 1
@@ -87,10 +95,16 @@ def test_rows_added_while_a_file_is_sent_are_sent_too(
     path = big_file(inbox / "growing.csv", "grow-1")
     watcher = start(slow.url, tenant.key, "watch", inbox, log=log)
     try:
-        eventually(lambda: slow.received > 100_000, SETTLE_SECONDS, "the send has begun")
+        eventually(
+            lambda: slow.received > 100_000, timeout=SETTLE_SECONDS, message="the send has begun"
+        )
         with path.open("a") as handle:  # the gateway goes on writing the next day
             handle.write(readings("grow-1", *[1.0] * 1000).replace("2025-01-01", "2025-02-01"))
-        eventually(lambda: names(inbox / "sent") == ["growing.csv"], 120, "filed once whole")
+        eventually(
+            lambda: names(inbox / "sent") == ["growing.csv"],
+            timeout=120,
+            message="filed once whole",
+        )
     finally:
         assert stop(watcher) == 0, log.read_text()
 
@@ -109,11 +123,19 @@ def test_a_file_removed_while_it_is_sent_is_told_and_the_watcher_carries_on(
     path = big_file(inbox / "vanishing.csv", "gone-1")
     watcher = start(slow.url, tenant.key, "watch", inbox, log=log)
     try:
-        eventually(lambda: slow.received > 100_000, SETTLE_SECONDS, "the send has begun")
+        eventually(
+            lambda: slow.received > 100_000, timeout=SETTLE_SECONDS, message="the send has begun"
+        )
         path.unlink()
-        eventually(lambda: "vanishing.csv was removed" in log.read_text(), 120, "told")
+        eventually(
+            lambda: "vanishing.csv was removed" in log.read_text(), timeout=120, message="told"
+        )
         generic(inbox / "next.csv", "next-1", 0.5)
-        eventually(lambda: names(inbox / "sent") == ["next.csv"], SETTLE_SECONDS, "next sent")
+        eventually(
+            lambda: names(inbox / "sent") == ["next.csv"],
+            timeout=SETTLE_SECONDS,
+            message="next sent",
+        )
     finally:
         assert stop(watcher) == 0, log.read_text()
     assert "Traceback" not in log.read_text()
@@ -179,7 +201,9 @@ def test_the_watch_log_has_no_traceback_for_a_symlink_to_nowhere(
     watcher = start(server.url, tenant.key, "watch", inbox, log=log)
     try:
         generic(inbox / "good.csv", "good-1", 0.5)
-        eventually(lambda: names(inbox / "sent") == ["good.csv"], SETTLE_SECONDS, "sent")
+        eventually(
+            lambda: names(inbox / "sent") == ["good.csv"], timeout=SETTLE_SECONDS, message="sent"
+        )
     finally:
         assert stop(watcher) == 0, log.read_text()
     assert "Traceback" not in log.read_text()

@@ -61,13 +61,14 @@ def test_rejected_rows_are_shown_and_exit_1(
     assert len(uploads(tenant.machine)) == 2
 
 
+@pytest.mark.parametrize("output", [[], ["--json"]])
 def test_a_refused_key_exits_2_with_the_servers_sentence(
-    server: ServerProcess, tmp_path: Path
+    server: ServerProcess, tmp_path: Path, output: list[str]
 ) -> None:
     file = generic(tmp_path / "north.csv", "north-7", 0.5)
     refused = httpx.get(f"{server.url}/uploads", headers={"X-API-Key": "sk_not-a-key"})
 
-    result = run(server.url, "sk_not-a-key", "upload", file)
+    result = run(server.url, "sk_not-a-key", "upload", file, *output)
 
     assert result.returncode == 2
     assert result.stderr == f"wattkey: {refused.json()['detail']}\n"
@@ -109,7 +110,7 @@ def test_an_option_the_server_refuses_is_bad_usage(
 
     result = run(server.url, tenant.key, "upload", file, "--timezone", "Mars/Olympus_Mons")
 
-    assert result.returncode == 2
+    assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("wattkey: timezone: ")
     assert "Mars/Olympus_Mons" in result.stderr
     assert uploads(tenant.machine) == []

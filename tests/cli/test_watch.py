@@ -6,11 +6,20 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.cli.command import eventually, start, uploads
+from tests.cli.command import start, uploads
 from tests.cli.conftest import OwnServer
-from tests.cli.files import HEADER, LONDON, LONDON_ROWS, copied, generic, readings
+from tests.cli.files import (
+    HEADER,
+    LONDON,
+    LONDON_ROWS,
+    MAPPING,
+    UNKNOWN_LAYOUT,
+    copied,
+    generic,
+    readings,
+)
 from tests.e2e.conftest import Tenant
-from tests.support import ServerProcess
+from tests.support import ServerProcess, eventually
 
 SETTLE_SECONDS = 60
 STOP_SECONDS = 10
@@ -68,8 +77,8 @@ def test_settled_files_are_sent_once_and_filed_away(
                 names(inbox / "sent") == ["north.csv", "older.csv", "slow.csv"]
                 and names(inbox / "failed") == ["london.csv", "london.report.json"]
             ),
-            SETTLE_SECONDS,
-            "every file filed away",
+            timeout=SETTLE_SECONDS,
+            message="every file filed away",
         )
     finally:
         assert stop(watcher) == 0, log.read_text()
@@ -104,20 +113,30 @@ def test_restarts_never_send_a_file_twice(
 
     # Killed outright while it sends the first file.
     watcher = start(server.url, tenant.key, "watch", inbox, log=log)
-    eventually(lambda: begun(inbox, "1-large.csv"), SETTLE_SECONDS, "the first begun")
+    eventually(
+        lambda: begun(inbox, "1-large.csv"), timeout=SETTLE_SECONDS, message="the first begun"
+    )
     time.sleep(0.1)
     watcher.kill()
     watcher.wait()
     # Stopped while it sends the second.
     # (The first may have begun the second file already: wait for this one to be watching.)
     watcher = start(server.url, tenant.key, "watch", inbox, log=log)
-    eventually(lambda: watching(log) == 2, SETTLE_SECONDS, "the second watcher started")
-    eventually(lambda: begun(inbox, "2-large.csv"), SETTLE_SECONDS, "the second begun")
+    eventually(
+        lambda: watching(log) == 2, timeout=SETTLE_SECONDS, message="the second watcher started"
+    )
+    eventually(
+        lambda: begun(inbox, "2-large.csv"), timeout=SETTLE_SECONDS, message="the second begun"
+    )
     assert stop(watcher) == 0, log.read_text()
     # Left to finish.
     watcher = start(server.url, tenant.key, "watch", inbox, log=log)
     try:
-        eventually(lambda: names(inbox / "sent") == files, SETTLE_SECONDS, "every file sent")
+        eventually(
+            lambda: names(inbox / "sent") == files,
+            timeout=SETTLE_SECONDS,
+            message="every file sent",
+        )
     finally:
         assert stop(watcher) == 0, log.read_text()
 
@@ -147,7 +166,57 @@ def test_a_server_that_is_down_is_waited_for(own_server: OwnServer, tmp_path: Pa
     try:
         time.sleep(3)
         own_server.server.start()
-        eventually(lambda: names(inbox / "sent") == ["north.csv"], SETTLE_SECONDS, "sent")
+        eventually(
+            lambda: names(inbox / "sent") == ["north.csv"], timeout=SETTLE_SECONDS, message="sent"
+        )
     finally:
         assert stop(watcher) == 0, log.read_text()
     assert len(uploads(own_server.machine)) == 1
+
+
+def test_columns_and_force_are_sent_with_every_file(
+    server: ServerProcess, tenant: Tenant, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    log = tmp_path / "watch.log"
+    options = ["--columns", MAPPING, "--timezone", "Europe/Berlin", "--force"]
+    watcher = start(server.url, tenant.key, "watch", inbox, *options, log=log)
+    try:
+        (inbox / "first.csv").write_text(UNKNOWN_LAYOUT)
+        eventually(lambda: names(inbox / "sent") == ["first.csv"], timeout=SETTLE_SECONDS)
+        (inbox / "again.csv").write_text(UNKNOWN_LAYOUT)  # the same file: read again, forced
+        eventually(
+            lambda: names(inbox / "sent") == ["again.csv", "first.csv"], timeout=SETTLE_SECONDS
+        )
+    finally:
+        assert stop(watcher) == 0, log.read_text()
+
+    listed = uploads(tenant.machine)
+    assert [(report["filename"], report["duplicate_of"]) for report in listed] == [
+        ("again.csv", None),
+        ("first.csv", None),
+    ]
+    assert all(report["rows_accepted"] == 2 for report in listed)
+
+
+def test_an_option_the_server_refuses_stops_the_watch_and_leaves_the_files(
+    server: ServerProcess, tenant: Tenant, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    generic(inbox / "north.csv", "north-7", 0.5)
+    log = tmp_path / "watch.log"
+
+    watcher = start(
+        server.url, tenant.key, "watch", inbox, "--timezone", "Mars/Olympus_Mons", log=log
+    )
+    try:
+        status = watcher.wait(timeout=SETTLE_SECONDS * 2)
+    finally:
+        stop(watcher)
+
+    assert status == 2, log.read_text()
+    assert "Mars/Olympus_Mons" in log.read_text()
+    assert (inbox / "north.csv").exists()  # neither sent nor failed: the watch stopped
+    assert not (inbox / "failed").exists()
+    assert uploads(tenant.machine) == []
