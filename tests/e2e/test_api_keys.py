@@ -49,6 +49,7 @@ def test_verify_and_protected(server: ServerProcess, tenant: Tenant) -> None:
         "app_id": tenant.app["id"],
         "key_name": "gateway",
         "expires_at": None,
+        "scopes": ["uploads:write", "usage:read", "alerts:read"],
     }
     protected = tenant.machine.get("/protected").json()
     assert protected["app_id"] == tenant.app["id"]
