@@ -12,6 +12,7 @@ from storage.records import (
     AlertMessage,
     ApiKey,
     Application,
+    AuditEvent,
     ChannelName,
     IdempotencyRecord,
     MeterSpan,
@@ -67,9 +68,22 @@ class ApiKeys(Protocol):
     def revoke(self, app_id: str, key_id: str, at: str) -> bool:
         """Mark the key revoked; False when the application has no such key."""
 
+    def expire(self, app_id: str, key_id: str, at: str) -> bool:
+        """Make the key stop at `at` unless it stops earlier; False when the application has
+        no such key or it stops earlier already."""
+
     def touch(self, app_id: str, key_id: str, at: str) -> None: ...
 
     def delete_for_app(self, app_id: str) -> None: ...
+
+
+class AuditLog(Protocol):
+    def add(self, event: AuditEvent) -> None: ...
+
+    def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[AuditEvent]:
+        """Newest first."""
+
+    def delete_app(self, app_id: str) -> None: ...
 
 
 class RequestCounters(Protocol):
@@ -255,6 +269,7 @@ class Storage:
     objects: Objects
     purges: Purges
     request_counters: RequestCounters
+    audit: AuditLog
     alert_channels: Sequence[AlertChannel]
     lifecycle: "Lifecycle"
 

@@ -190,6 +190,21 @@ class Admission(NamedTuple):
     counts: tuple[int, ...]
 
 
+AuditEventName = Literal["app.created", "app.updated", "key.created", "key.revoked", "key.rotated"]
+
+
+class AuditEvent(BaseModel):
+    """A change to an application or its keys: who made it, to what, when; never a secret."""
+
+    event_id: str  # time-ordered: the log reads newest first by it
+    app_id: str
+    event: AuditEventName
+    actor: str  # `user:<id>`
+    target: str  # the application's or the key's id
+    at: str
+    details: dict[str, object] = Field(default_factory=dict)
+
+
 class RowProblem(BaseModel):
     line: int
     error: str

@@ -18,7 +18,7 @@ from storage.aws.readings import DynamoMeters, DynamoReadings
 from storage.aws.repeats import DynamoIdempotencyKeys, DynamoRecentFiles
 from storage.aws.schema import Schema, TableDefinition, create_tables
 from storage.aws.table import Table
-from storage.aws.uploads import DynamoAlerts, DynamoUploads
+from storage.aws.uploads import DynamoAlerts, DynamoAuditLog, DynamoUploads
 from storage.channels.aws import SnsChannel, email_channel
 from storage.channels.log import LogChannel
 from storage.errors import StorageUnavailable
@@ -148,6 +148,7 @@ def open_aws_storage(settings: Settings) -> Storage:
         objects=objects,
         purges=DynamoPurges(table(schema.purges)),
         request_counters=DynamoRequestCounters(table(schema.request_counts)),
+        audit=DynamoAuditLog(table(schema.audit)),
         alert_channels=(
             LogChannel(),
             email_channel(clients.ses, settings.alert_from_email),

@@ -95,6 +95,7 @@ class Schema:
     idempotency_keys: TableDefinition
     recent_files: TableDefinition
     request_counts: TableDefinition
+    audit: TableDefinition
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Schema":
@@ -144,6 +145,7 @@ class Schema:
             recent_files=TableDefinition(
                 settings.recent_files_table, ("app_id", "digest"), expires_attribute="expires_at"
             ),
+            audit=TableDefinition(settings.audit_table, ("app_id", "event_id")),
             request_counts=TableDefinition(
                 settings.request_counts_table, ("app_id", "key_id"), expires_attribute="expires_at"
             ),

@@ -162,6 +162,25 @@ class Table:
             **self._at_version(version, attribute),
         )
 
+    def transact(self, actions: Sequence[Item]) -> bool:
+        """Every action (`{"Put": {...}}`, `{"Update": {...}}` on this table) in one
+        TransactWriteItems: all or none; False when a condition kept them all."""
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {kind: {"TableName": self.name, **action[kind]} for kind in action}
+                    for action in actions
+                ]
+            )
+        except ClientError as error:
+            reasons = {
+                reason.get("Code") for reason in error.response.get("CancellationReasons", [])
+            }
+            if error_code(error) == "TransactionCanceledException" and reasons & LOST_RACE_REASONS:
+                return False
+            raise
+        return True
+
     def put_all_at_versions(self, writes: Sequence[tuple[Item, int]], attribute: str = "v") -> bool:
         """`put_at_version` of every (item, version) in one TransactWriteItems: all or none."""
         puts = [
