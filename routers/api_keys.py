@@ -1,10 +1,14 @@
 """API keys of an operator's application (`router`), and a key holder's checks of its own key."""
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from routers.deps import KEY_ERRORS, OPERATOR, CurrentApiKey, OwnedApplication, ServicesDep
 from routers.errors import ALWAYS, documented
+from routers.pages import Cursor, Limit
+from routers.schemas import Answer, Page
 from services.api_keys import ApiKey, KeyTerms, Quota, RateLimit, Scope, is_active
 from services.errors import ErrorCode
 
@@ -69,6 +73,49 @@ def api_keys_create(
 ) -> IssuedKey:
     key, secret = services.api_keys.issue(app, body or KeyTerms())
     return IssuedKey(api_key=secret, **key.model_dump())
+
+
+class Rotation(BaseModel):
+    grace_seconds: int = Field(
+        default=3600,
+        ge=0,
+        le=604_800,
+        description="How long the old key keeps working, up to a week; 0 stops it at once",
+    )
+
+
+@router.post(
+    "/app/{app_id}/api-key/{key_id}/rotate",
+    status_code=status.HTTP_201_CREATED,
+    responses=documented(*OPERATOR.errors, ErrorCode.BODY_TIMEOUT, ErrorCode.TOO_LARGE),
+)
+def api_keys_rotate(
+    app: OwnedApplication, key_id: str, services: ServicesDep, body: Rotation | None = None
+) -> IssuedKey:
+    """A new key with the same name, scopes and limits; the old one stops after the grace."""
+    grace = (body or Rotation()).grace_seconds
+    key, secret = services.api_keys.rotate(app, key_id, grace)
+    return IssuedKey(api_key=secret, **key.model_dump())
+
+
+class AuditEventOut(Answer):
+    event: str
+    actor: str
+    target: str
+    at: str
+    details: dict[str, object]
+
+
+@router.get(
+    "/app/{app_id}/audit",
+    response_model=Page[AuditEventOut],
+    responses=documented(*OPERATOR.errors, ErrorCode.INVALID_CURSOR),
+)
+def audit_list(
+    app: OwnedApplication, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
+) -> Any:
+    """Changes to the application and its keys, newest first; never a secret."""
+    return services.audit.list(app, limit, cursor)
 
 
 @router.get("/app/{app_id}/api-keys")

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator
 
+from services.audit import AuditService
 from services.clock import new_id, now_text, to_text, utc_now
 from services.errors import ErrorCode, InvalidInput, NotFound, StorageUnavailable, Unauthorized
 from storage.ports import ApiKeys, Applications
@@ -43,6 +44,7 @@ REFRESH_AFTER = 0.8
 logger = logging.getLogger(__name__)
 BAD_KEY = "The API key is missing, malformed, expired or revoked."
 NO_KEY = "This application has no API key with this id."
+NO_ACTIVE_KEY = "This application has no working API key with this id to rotate."
 
 
 class KeyTerms(BaseModel):
@@ -83,8 +85,11 @@ class ApiKeyService:
         pepper: str,
         cache_seconds: float,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        audit: AuditService,
     ) -> None:
         self._api_keys = api_keys
+        self._audit = audit
         self._applications = applications
         self._pepper = pepper.encode()
         self._clock = clock  # seconds, for the cache time only: expiry dates are wall-clock
@@ -116,7 +121,26 @@ class ApiKeyService:
             quota=terms.quota,
         )
         self._api_keys.add(key)
+        self._audit.record(app, "key.created", key.id, **_described(key))
         return key, secret
+
+    def rotate(self, app: Application, key_id: str, grace_seconds: int) -> tuple[ApiKey, str]:
+        """A new key with the old one's name, scopes and limits; the old one stops once
+        `grace_seconds` are over (or when it stopped anyway, if sooner)."""
+        old = next((key for key in self.list(app) if key.id == key_id), None)
+        if old is None or not is_active(old):
+            raise NotFound(NO_ACTIVE_KEY)
+        terms = KeyTerms(
+            name=old.name, scopes=old.scopes, rate_limit=old.rate_limit, quota=old.quota
+        )
+        new, secret = self.issue(app, terms)
+        ends = to_text(utc_now() + timedelta(seconds=grace_seconds))
+        self._api_keys.expire(app.id, key_id, ends)
+        self._forget(lambda cached: cached.key.id == key_id)
+        self._audit.record(
+            app, "key.rotated", key_id, replaced_by=new.id, grace_seconds=grace_seconds
+        )
+        return new, secret
 
     def list(self, app: Application) -> list[ApiKey]:
         return self._api_keys.list_for_app(app.id)
@@ -126,6 +150,7 @@ class ApiKeyService:
         self._forget(lambda cached: cached.key.id == key_id)
         if not revoked:
             raise NotFound(NO_KEY)
+        self._audit.record(app, "key.revoked", key_id)
 
     def forget_app(self, app_id: str) -> None:
         """Drop what this instance remembers of the application's keys (changed or deleted)."""
@@ -201,3 +226,10 @@ class ApiKeyService:
 
 def is_active(key: ApiKey) -> bool:
     return key.revoked_at is None and (key.expires_at is None or key.expires_at > now_text())
+
+
+def _described(key: ApiKey) -> dict[str, object]:
+    """What the audit log says of a new key: never its secret or its hash."""
+    return key.model_dump(
+        mode="json", include={"name", "prefix", "expires_at", "scopes", "rate_limit", "quota"}
+    )

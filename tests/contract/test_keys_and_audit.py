@@ -33,9 +33,11 @@ def test_revoking_or_expiring_a_key_reaches_its_lookup(storage: Storage) -> None
     assert not storage.api_keys.expire("app-2", other.id, "2026-12-02T09:00:00Z")
 
     found = storage.api_keys.find_by_hash(key.key_hash)
-    assert found is not None and found.revoked_at == "2026-12-02T10:00:00Z"
+    assert found is not None
+    assert found.revoked_at == "2026-12-02T10:00:00Z"
     stopping = storage.api_keys.find_by_hash(other.key_hash)
-    assert stopping is not None and stopping.expires_at == "2026-12-02T10:30:00Z"
+    assert stopping is not None
+    assert stopping.expires_at == "2026-12-02T10:30:00Z"
     listed = {k.id: k.expires_at for k in storage.api_keys.list_for_app("app-1")}
     assert listed[other.id] == "2026-12-02T10:30:00Z"
 

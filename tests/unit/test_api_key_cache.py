@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from services.api_keys import REFRESH_AFTER, ApiKeyService, KeyTerms
+from services.audit import AuditService
+from services.cursors import CursorSeal
 from services.errors import Unauthorized
 from storage.local.backend import open_local_storage
 from storage.ports import Storage
@@ -39,7 +41,14 @@ def instance(storage: Storage, clock: FakeClock) -> Iterator[Instance]:
 
     def make() -> ApiKeyService:
         made.append(
-            ApiKeyService(storage.api_keys, storage.applications, "pepper", CACHE_SECONDS, clock)
+            ApiKeyService(
+                storage.api_keys,
+                storage.applications,
+                "pepper",
+                CACHE_SECONDS,
+                clock,
+                audit=AuditService(storage.audit, CursorSeal("secret")),
+            )
         )
         return made[-1]
 
