@@ -1,5 +1,6 @@
 """API keys of an operator's application (`router`), and a key holder's checks of its own key."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Response, status
@@ -11,11 +12,23 @@ from routers.pages import Cursor, Limit
 from routers.schemas import Answer, Page
 from services.api_keys import ApiKey, KeyTerms, Quota, RateLimit, Scope, is_active
 from services.errors import ErrorCode
+from services.key_limits import LimitState
 
 router = APIRouter(tags=["api keys"], responses=documented(*OPERATOR.errors, *ALWAYS))
 key_holder_router = APIRouter(
     tags=["machine clients"], responses=documented(*KEY_ERRORS, ErrorCode.STORAGE_UNAVAILABLE)
 )
+
+
+class LimitOut(BaseModel):
+    """A limit as it stands: `remaining` of `requests` in this window of `window_seconds`,
+    which ends in `reset` seconds."""
+
+    name: str
+    requests: int
+    window_seconds: int
+    remaining: int
+    reset: int
 
 
 class KeyOut(BaseModel):
@@ -29,11 +42,14 @@ class KeyOut(BaseModel):
     scopes: list[Scope]
     rate_limit: RateLimit | None
     quota: Quota | None
+    limits: list[LimitOut]
 
     @classmethod
-    def of(cls, key: ApiKey) -> "KeyOut":
+    def of(cls, key: ApiKey, limits: Sequence[LimitState]) -> "KeyOut":
         return cls(
-            **key.model_dump(exclude={"key_hash", "app_id", "revoked_at"}), is_active=is_active(key)
+            **key.model_dump(exclude={"key_hash", "app_id", "revoked_at"}),
+            is_active=is_active(key),
+            limits=[LimitOut(**vars(limit)) for limit in limits],
         )
 
 
@@ -120,7 +136,7 @@ def audit_list(
 
 @router.get("/app/{app_id}/api-keys")
 def api_keys_list(app: OwnedApplication, services: ServicesDep) -> list[KeyOut]:
-    return [KeyOut.of(key) for key in services.api_keys.list(app)]
+    return [KeyOut.of(key, limits) for key, limits in services.api_keys.listed(app)]
 
 
 @router.delete("/app/{app_id}/api-key/{key_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 from services.audit import AuditService
 from services.clock import new_id, now_text, to_text, utc_now
 from services.errors import ErrorCode, InvalidInput, NotFound, StorageUnavailable, Unauthorized
+from services.key_limits import KeyLimits, LimitState
 from storage.ports import ApiKeys, Applications
 from storage.records import SCOPES, ApiKey, Application, Quota, RateLimit, Scope
 
@@ -87,9 +88,11 @@ class ApiKeyService:
         clock: Callable[[], float] = time.monotonic,
         *,
         audit: AuditService,
+        limits: KeyLimits,
     ) -> None:
         self._api_keys = api_keys
         self._audit = audit
+        self._limits = limits
         self._applications = applications
         self._pepper = pepper.encode()
         self._clock = clock  # seconds, for the cache time only: expiry dates are wall-clock
@@ -144,6 +147,10 @@ class ApiKeyService:
 
     def list(self, app: Application) -> list[ApiKey]:
         return self._api_keys.list_for_app(app.id)
+
+    def listed(self, app: Application) -> Sequence[tuple[ApiKey, Sequence[LimitState]]]:
+        """The application's keys, each with its limits as they stand."""
+        return [(key, self._limits.standing(key)) for key in self.list(app)]
 
     def revoke(self, app: Application, key_id: str) -> None:
         revoked = self._api_keys.revoke(app.id, key_id, now_text())

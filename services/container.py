@@ -42,8 +42,14 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     jwt_secret, pepper = settings.signing_secrets()
     cursors = CursorSeal(jwt_secret)
     audit = AuditService(storage.audit, cursors)
+    key_limits = KeyLimits(storage.request_counters)
     api_keys = ApiKeyService(
-        storage.api_keys, storage.applications, pepper, settings.key_cache_seconds, audit=audit
+        storage.api_keys,
+        storage.applications,
+        pepper,
+        settings.key_cache_seconds,
+        audit=audit,
+        limits=key_limits,
     )
     purge = ApplicationPurge(storage)
     spool = Spool(settings.data_dir / "incoming", settings.max_upload_bytes)
@@ -68,7 +74,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         ),
         api_keys=api_keys,
         audit=audit,
-        key_limits=KeyLimits(storage.request_counters),
+        key_limits=key_limits,
         uploads=UploadService(
             storage.uploads,
             storage.objects,

@@ -47,10 +47,7 @@ class KeyLimits:
         """Count the request against every limit of the key, all or none; the limits' state
         after it. KeyOverLimit when one is spent (nothing counted then)."""
         now = self._clock()
-        windows = [
-            *([_rate_window(key.rate_limit, now)] if key.rate_limit else []),
-            *([_quota_window(key.quota, now)] if key.quota else []),
-        ]
+        windows = _windows(key, now)
         if not windows:
             return []
         admission = self._counters.admit(key.app_id, key.id, windows)
@@ -68,6 +65,25 @@ class KeyLimits:
             retry_after,
             states,
         )
+
+    def standing(self, key: ApiKey) -> list[LimitState]:
+        """The key's limits as they stand now, counting nothing (for its operator to see)."""
+        now = self._clock()
+        windows = _windows(key, now)
+        if not windows:
+            return []
+        counts = self._counters.counts(key.app_id, key.id, windows)
+        return [
+            _state(window, count, now, _length(key, window))
+            for window, count in zip(windows, counts, strict=True)
+        ]
+
+
+def _windows(key: ApiKey, now: float) -> list[Window]:
+    return [
+        *([_rate_window(key.rate_limit, now)] if key.rate_limit else []),
+        *([_quota_window(key.quota, now)] if key.quota else []),
+    ]
 
 
 def _rate_window(limit: RateLimit, now: float) -> Window:

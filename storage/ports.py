@@ -93,6 +93,9 @@ class RequestCounters(Protocol):
         """Count one request in every window, all or none: only when each is below its limit.
         Exact when many processes count one key at once; a window not seen before starts at 0."""
 
+    def counts(self, app_id: str, key_id: str, windows: Sequence[Window]) -> tuple[int, ...]:
+        """Each window's count so far, counting nothing."""
+
     def delete_app(self, app_id: str) -> None: ...
 
 

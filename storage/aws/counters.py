@@ -30,6 +30,10 @@ class DynamoRequestCounters:
                 return Admission(False, counts)
         raise StorageUnavailable("the request counters changed under every attempt")
 
+    def counts(self, app_id: str, key_id: str, windows: Sequence[Window]) -> tuple[int, ...]:
+        state = self._table.get(app_id, key_id) or {}
+        return tuple(_count(state, window) for window in windows)
+
     def delete_app(self, app_id: str) -> None:
         self._table.delete_all(self._table.query_all(KeyRange("app_id", app_id)))
 

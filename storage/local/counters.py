@@ -33,6 +33,14 @@ class SqliteRequestCounters:
             )
         return Admission(True, tuple(count + 1 for count in counts))
 
+    def counts(self, app_id: str, key_id: str, windows: Sequence[Window]) -> tuple[int, ...]:
+        with self._db.reading() as connection:
+            stored = {
+                name: (window, count)
+                for name, window, count in connection.execute(COUNTS, (app_id, key_id))
+            }
+        return tuple(_count(stored, window) for window in windows)
+
     def delete_app(self, app_id: str) -> None:
         self._db.run("DELETE FROM request_counts WHERE app_id = ?", [app_id])
 

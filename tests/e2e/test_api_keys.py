@@ -33,6 +33,7 @@ def test_key_is_shown_once_and_listed_without_secret(operator: Operator) -> None
         "scopes",
         "rate_limit",
         "quota",
+        "limits",
     }
     assert entry["is_active"] is True
     assert entry["scopes"] == ["uploads:write", "usage:read", "alerts:read"]

@@ -47,6 +47,10 @@ def test_a_key_over_its_rate_limit_waits_and_says_so(server: ServerProcess, tena
     assert refused.json()["code"] == "rate_limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 3600
     assert refused.headers["ratelimit"].startswith('"rate";r=0;')
+    listed = tenant.operator.client.get(f"/app/{tenant.app['id']}/api-keys").json()
+    (standing,) = [entry["limits"] for entry in listed if entry["rate_limit"]]
+    assert standing[0]["name"] == "rate"
+    assert (standing[0]["requests"], standing[0]["remaining"]) == (3, 0)
 
 
 def test_an_unlimited_key_carries_no_limit_fields(tenant: Tenant) -> None:

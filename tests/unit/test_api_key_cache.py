@@ -10,6 +10,7 @@ from services.api_keys import REFRESH_AFTER, ApiKeyService, KeyTerms
 from services.audit import AuditService
 from services.cursors import CursorSeal
 from services.errors import Unauthorized
+from services.key_limits import KeyLimits
 from storage.local.backend import open_local_storage
 from storage.ports import Storage
 from storage.records import Application
@@ -48,6 +49,7 @@ def instance(storage: Storage, clock: FakeClock) -> Iterator[Instance]:
                 CACHE_SECONDS,
                 clock,
                 audit=AuditService(storage.audit, CursorSeal("secret")),
+                limits=KeyLimits(storage.request_counters),
             )
         )
         return made[-1]
