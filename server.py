@@ -25,6 +25,7 @@ from routers.deps import KEY_HOLDER, OPERATOR
 from routers.errors import UnexpectedErrorMiddleware, install_error_handlers
 from routers.operation_ids import operation_id, operator_operation_id
 from routers.password_work import create_limiter
+from routers.rate_limit_headers import RateLimitHeaders
 from routers.request_log import RequestLogMiddleware
 from services.container import Services, build_services
 from settings import Settings
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.include_router(console_router(console.DIST))
     # Added innermost first: the request log and CORS headers wrap every answer, 500s too.
+    app.add_middleware(RateLimitHeaders)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,

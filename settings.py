@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     meters_table: str = "meters"
     idempotency_keys_table: str = "idempotency_keys"
     recent_files_table: str = "recent_files"
+    request_counts_table: str = "request_counts"
+    audit_table: str = "audit"
     s3_bucket: str = "wattkey-uploads"
 
     alert_from_email: str | None = None

@@ -29,10 +29,16 @@ MAX_RETRY_AFTER_SECONDS = 30
 TIMEOUT = httpx.Timeout(30, read=300)
 POLL_FIRST_SECONDS = 0.2
 POLL_MAX_SECONDS = 2.0
-# No request can succeed: the key is wrong, revoked, or its application gone, or an option
-# is one the server does not take (every file would be refused the same way: bad usage).
+# No request can succeed: the key is wrong, revoked, lacks the scope, or its application is
+# gone, or an option is one the server does not take (every file would be refused alike).
 REFUSED_CODES = frozenset(
-    {"invalid_api_key", "missing_api_key", "application_deleted", "validation_failed"}
+    {
+        "invalid_api_key",
+        "missing_api_key",
+        "missing_scope",
+        "application_deleted",
+        "validation_failed",
+    }
 )
 # The same request can succeed later; `internal_error` is a 5xx, retried like any other.
 RETRIED_CODES = frozenset(

@@ -14,13 +14,13 @@ from services.errors import ErrorCode
 
 def routes(subject: Subject) -> APIRouter:
     router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
-    App = Annotated[Application, Depends(subject.dependency)]
+    Reader = Annotated[Application, Depends(subject.application("alerts:read"))]
 
     @router.get(
         "/alerts", response_model=Page[AlertOut], responses=documented(ErrorCode.INVALID_CURSOR)
     )
     def alerts_list(
-        app: App, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
+        app: Reader, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
     ) -> Any:
         return services.alerts.list(app, limit, cursor)
 

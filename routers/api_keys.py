@@ -1,14 +1,18 @@
 """API keys of an operator's application (`router`), and a key holder's checks of its own key."""
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from routers.deps import KEY_ERRORS, OPERATOR, CurrentApiKey, OwnedApplication, ServicesDep
 from routers.errors import ALWAYS, documented
-from services.api_keys import ApiKey, is_active
+from routers.pages import Cursor, Limit
+from routers.schemas import Answer, Page
+from services.api_keys import ApiKey, KeyTerms, Quota, RateLimit, Scope, is_active
 from services.errors import ErrorCode
+from services.key_limits import LimitState
 
 router = APIRouter(tags=["api keys"], responses=documented(*OPERATOR.errors, *ALWAYS))
 key_holder_router = APIRouter(
@@ -16,20 +20,15 @@ key_holder_router = APIRouter(
 )
 
 
-class KeyRequest(BaseModel):
-    name: str | None = Field(default=None, max_length=100)
-    expires_at: datetime | None = None
+class LimitOut(BaseModel):
+    """A limit as it stands: `remaining` of `requests` in this window of `window_seconds`,
+    which ends in `reset` seconds."""
 
-    @field_validator("expires_at")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        """In UTC; a time without an offset is UTC already."""
-        if value is None or value.tzinfo is None:
-            return value.replace(tzinfo=UTC) if value else None
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise ValueError("must be inside the years 0001 to 9999 in UTC") from None
+    name: str
+    requests: int
+    window_seconds: int
+    remaining: int
+    reset: int
 
 
 class KeyOut(BaseModel):
@@ -40,11 +39,17 @@ class KeyOut(BaseModel):
     expires_at: str | None
     last_used_at: str | None
     is_active: bool
+    scopes: list[Scope]
+    rate_limit: RateLimit | None
+    quota: Quota | None
+    limits: list[LimitOut]
 
     @classmethod
-    def of(cls, key: ApiKey) -> "KeyOut":
+    def of(cls, key: ApiKey, limits: Sequence[LimitState]) -> "KeyOut":
         return cls(
-            **key.model_dump(exclude={"key_hash", "app_id", "revoked_at"}), is_active=is_active(key)
+            **key.model_dump(exclude={"key_hash", "app_id", "revoked_at"}),
+            is_active=is_active(key),
+            limits=[LimitOut(**vars(limit)) for limit in limits],
         )
 
 
@@ -55,6 +60,9 @@ class IssuedKey(BaseModel):
     prefix: str
     created_at: str
     expires_at: str | None
+    scopes: list[Scope]
+    rate_limit: RateLimit | None
+    quota: Quota | None
 
 
 class KeyCheck(BaseModel):
@@ -62,6 +70,7 @@ class KeyCheck(BaseModel):
     app_id: str
     key_name: str
     expires_at: str | None
+    scopes: list[Scope]
 
 
 class Greeting(BaseModel):
@@ -76,23 +85,58 @@ class Greeting(BaseModel):
     responses=documented(ErrorCode.BODY_TIMEOUT, ErrorCode.TOO_LARGE),
 )
 def api_keys_create(
-    app: OwnedApplication, services: ServicesDep, body: KeyRequest | None = None
+    app: OwnedApplication, services: ServicesDep, body: KeyTerms | None = None
 ) -> IssuedKey:
-    request = body or KeyRequest()
-    key, secret = services.api_keys.issue(app, request.name, request.expires_at)
-    return IssuedKey(
-        id=key.id,
-        api_key=secret,
-        name=key.name,
-        prefix=key.prefix,
-        created_at=key.created_at,
-        expires_at=key.expires_at,
+    key, secret = services.api_keys.issue(app, body or KeyTerms())
+    return IssuedKey(api_key=secret, **key.model_dump())
+
+
+class Rotation(BaseModel):
+    grace_seconds: int = Field(
+        default=3600,
+        ge=0,
+        le=604_800,
+        description="How long the old key keeps working, up to a week; 0 stops it at once",
     )
+
+
+@router.post(
+    "/app/{app_id}/api-key/{key_id}/rotate",
+    status_code=status.HTTP_201_CREATED,
+    responses=documented(*OPERATOR.errors, ErrorCode.BODY_TIMEOUT, ErrorCode.TOO_LARGE),
+)
+def api_keys_rotate(
+    app: OwnedApplication, key_id: str, services: ServicesDep, body: Rotation | None = None
+) -> IssuedKey:
+    """A new key with the same name, scopes and limits; the old one stops after the grace."""
+    grace = (body or Rotation()).grace_seconds
+    key, secret = services.api_keys.rotate(app, key_id, grace)
+    return IssuedKey(api_key=secret, **key.model_dump())
+
+
+class AuditEventOut(Answer):
+    event: str
+    actor: str
+    target: str
+    at: str
+    details: dict[str, object]
+
+
+@router.get(
+    "/app/{app_id}/audit",
+    response_model=Page[AuditEventOut],
+    responses=documented(*OPERATOR.errors, ErrorCode.INVALID_CURSOR),
+)
+def audit_list(
+    app: OwnedApplication, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
+) -> Any:
+    """Changes to the application and its keys, newest first; never a secret."""
+    return services.audit.list(app, limit, cursor)
 
 
 @router.get("/app/{app_id}/api-keys")
 def api_keys_list(app: OwnedApplication, services: ServicesDep) -> list[KeyOut]:
-    return [KeyOut.of(key) for key in services.api_keys.list(app)]
+    return [KeyOut.of(key, limits) for key, limits in services.api_keys.listed(app)]
 
 
 @router.delete("/app/{app_id}/api-key/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -108,6 +152,7 @@ async def keys_verify(verified: CurrentApiKey) -> KeyCheck:
         app_id=verified.app.id,
         key_name=verified.key.name,
         expires_at=verified.key.expires_at,
+        scopes=verified.key.scopes,
     )
 
 

@@ -13,10 +13,11 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from routers.errors import ApiError
 from services.accounts import User
-from services.api_keys import VerifiedKey
+from services.api_keys import SCOPES, Scope, VerifiedKey
 from services.applications import Application
 from services.container import Services
 from services.errors import ErrorCode
+from services.key_limits import KeyOverLimit
 
 bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -66,8 +67,9 @@ class ApiKeyCheck(APIKeyHeader):
     part of a request whose key this instance verified moments ago.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scope: Scope | None = None) -> None:
         super().__init__(name="X-API-Key", auto_error=False)
+        self.scope = scope
 
     async def __call__(self, request: Request) -> VerifiedKey:  # type: ignore[override]
         secret = request.headers.get(self.model.name)
@@ -79,15 +81,47 @@ class ApiKeyCheck(APIKeyHeader):
         if verified is None:
             verified = await anyio.to_thread.run_sync(services.api_keys.verify, secret)
         request.state.caller = f"app:{verified.app.id}"
+        if self.scope is not None and self.scope not in verified.key.scopes:
+            raise ApiError(
+                ErrorCode.MISSING_SCOPE,
+                f"This API key lacks the scope {self.scope}; use a key that has it.",
+            )
+        key = verified.key
+        if key.rate_limit is not None or key.quota is not None:  # unlimited keys pay nothing
+            await _count_request(request, services, verified)
         return verified
+
+
+async def _count_request(request: Request, services: Services, verified: VerifiedKey) -> None:
+    """Count the request against the key's limits; their figures go on the answer, a 429
+    included (see RateLimitHeaders)."""
+    try:
+        limits = await anyio.to_thread.run_sync(services.key_limits.admit, verified.key)
+    except KeyOverLimit as refused:
+        request.state.rate_limits = refused.limits
+        raise
+    request.state.rate_limits = limits
 
 
 get_current_api_key = ApiKeyCheck()
 CurrentApiKey = Annotated[VerifiedKey, Depends(get_current_api_key)]
+# One check per scope, made once: FastAPI caches a dependency's answer by the object.
+SCOPED_CHECKS = {scope: ApiKeyCheck(scope) for scope in SCOPES}
 
 
-async def get_api_key_application(verified: CurrentApiKey) -> Application:
-    return verified.app
+def key_holder_application(scope: Scope) -> Callable[..., Awaitable[Application]]:
+    """The application of a key that has `scope`."""
+    check = SCOPED_CHECKS[scope]
+
+    async def application(verified: Annotated[VerifiedKey, Depends(check)]) -> Application:
+        return verified.app
+
+    return application
+
+
+def operator_application(scope: Scope) -> Callable[..., Application]:
+    """The operator's own application; an operator may do everything a scope allows."""
+    return get_owned_application
 
 
 TOKEN_ERRORS = (ErrorCode.MISSING_TOKEN, ErrorCode.INVALID_TOKEN)
@@ -101,10 +135,14 @@ class Subject:
     `errors` are the codes its dependency can give; `tag` groups its routes in /docs.
     """
 
-    dependency: Callable[..., Application | Awaitable[Application]]
+    application: Callable[[Scope], Callable[..., Application | Awaitable[Application]]]
     tag: str
     errors: tuple[ErrorCode, ...]
 
 
-KEY_HOLDER = Subject(get_api_key_application, "machine clients", KEY_ERRORS)
-OPERATOR = Subject(get_owned_application, "console", (*TOKEN_ERRORS, ErrorCode.NOT_FOUND))
+KEY_HOLDER = Subject(
+    key_holder_application,
+    "machine clients",
+    (*KEY_ERRORS, ErrorCode.MISSING_SCOPE, ErrorCode.RATE_LIMITED),
+)
+OPERATOR = Subject(operator_application, "console", (*TOKEN_ERRORS, ErrorCode.NOT_FOUND))

@@ -29,6 +29,7 @@ CATALOGUE: dict[ErrorCode, tuple[int, str]] = {
     ErrorCode.INVALID_CREDENTIALS: (401, "The email or the password is wrong"),
     ErrorCode.MISSING_API_KEY: (401, "No `X-API-Key` header was sent"),
     ErrorCode.INVALID_API_KEY: (401, "The API key is wrong, expired or revoked"),
+    ErrorCode.MISSING_SCOPE: (403, "The API key lacks the scope the route needs"),
     ErrorCode.NOT_FOUND: (404, "Nothing the caller may see has this id"),
     ErrorCode.APPLICATION_DELETED: (404, "The application was deleted while the file arrived"),
     ErrorCode.METHOD_NOT_ALLOWED: (405, "The path does not take this method; see Allow"),

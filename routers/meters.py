@@ -20,13 +20,13 @@ class MeterOut(Answer):
 
 def routes(subject: Subject) -> APIRouter:
     router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
-    App = Annotated[Application, Depends(subject.dependency)]
+    Reader = Annotated[Application, Depends(subject.application("usage:read"))]
 
     @router.get(
         "/meters", response_model=Page[MeterOut], responses=documented(ErrorCode.INVALID_CURSOR)
     )
     def meters_list(
-        app: App, services: ServicesDep, limit: Limit = 100, cursor: Cursor = None
+        app: Reader, services: ServicesDep, limit: Limit = 100, cursor: Cursor = None
     ) -> Any:
         return services.usage.meters(app, limit, cursor)
 

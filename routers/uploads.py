@@ -27,7 +27,8 @@ REPLAY_HEADER = {
 
 def routes(subject: Subject) -> APIRouter:
     router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
-    App = Annotated[Application, Depends(subject.dependency)]
+    Reader = Annotated[Application, Depends(subject.application("usage:read"))]
+    Sender = Annotated[Application, Depends(subject.application("uploads:write"))]
 
     @router.post(
         "/uploads",
@@ -56,7 +57,7 @@ def routes(subject: Subject) -> APIRouter:
         },
     )
     async def uploads_create(
-        request: Request, app: App, services: ServicesDep, idempotency_key: IdempotencyKey
+        request: Request, app: Sender, services: ServicesDep, idempotency_key: IdempotencyKey
     ) -> Any:
         files, options = await receive_files(request, services.spool)
         if options.dry_run:
@@ -86,7 +87,7 @@ def routes(subject: Subject) -> APIRouter:
         responses=documented(ErrorCode.INVALID_CURSOR),
     )
     def uploads_list(
-        app: App, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
+        app: Reader, services: ServicesDep, limit: Limit = 50, cursor: Cursor = None
     ) -> Any:
         return services.uploads.list(app, limit, cursor)
 
@@ -95,7 +96,7 @@ def routes(subject: Subject) -> APIRouter:
         response_model=UploadReport,
         responses=documented(*subject.errors, ErrorCode.NOT_FOUND),
     )
-    def uploads_get(upload_id: str, app: App, services: ServicesDep) -> Any:
+    def uploads_get(upload_id: str, app: Reader, services: ServicesDep) -> Any:
         return services.uploads.get(app, upload_id)
 
     @router.get(
@@ -109,7 +110,7 @@ def routes(subject: Subject) -> APIRouter:
             **documented(*subject.errors, ErrorCode.NOT_FOUND, ErrorCode.IN_PROGRESS),
         },
     )
-    def uploads_errors(upload_id: str, app: App, services: ServicesDep) -> StreamingResponse:
+    def uploads_errors(upload_id: str, app: Reader, services: ServicesDep) -> StreamingResponse:
         chunks = services.uploads.rejected_lines(app, upload_id)
         filename = f"{upload_id}-errors.csv"
         return StreamingResponse(

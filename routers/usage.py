@@ -16,13 +16,13 @@ from services.usage import Summary
 
 def routes(subject: Subject) -> APIRouter:
     router = APIRouter(tags=[subject.tag], responses=documented(*subject.errors, *ALWAYS))
-    App = Annotated[Application, Depends(subject.dependency)]
+    Reader = Annotated[Application, Depends(subject.application("usage:read"))]
 
     @router.get(
         "/usage", response_model=Page[ReadingOut], responses=documented(ErrorCode.INVALID_CURSOR)
     )
     def usage_list(
-        app: App,
+        app: Reader,
         services: ServicesDep,
         meter_id: str | None = None,
         start: Annotated[str | None, Query(description="Inclusive ISO 8601 lower bound")] = None,
@@ -37,7 +37,7 @@ def routes(subject: Subject) -> APIRouter:
 
     @router.get("/usage/summary", response_model=UsageSummary)
     def usage_summary(
-        app: App,
+        app: Reader,
         services: ServicesDep,
         interval: Annotated[Literal["hour", "day", "month"], Query()],
         start: Annotated[str, Query(description=BOUND.format("first"), max_length=64)],

@@ -7,19 +7,31 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from cachetools import TTLCache
+from pydantic import BaseModel, Field, field_validator
 
+from services.audit import AuditService
 from services.clock import new_id, now_text, to_text, utc_now
 from services.errors import ErrorCode, InvalidInput, NotFound, StorageUnavailable, Unauthorized
+from services.key_limits import KeyLimits, LimitState
 from storage.ports import ApiKeys, Applications
-from storage.records import ApiKey, Application
+from storage.records import SCOPES, ApiKey, Application, Quota, RateLimit, Scope
 
-__all__ = ["ApiKey", "ApiKeyService", "VerifiedKey"]
+__all__ = [
+    "SCOPES",
+    "ApiKey",
+    "ApiKeyService",
+    "KeyTerms",
+    "Quota",
+    "RateLimit",
+    "Scope",
+    "VerifiedKey",
+]
 
 KEY_PREFIX = "sk_"
 KEY_BYTES = 32
@@ -33,6 +45,28 @@ REFRESH_AFTER = 0.8
 logger = logging.getLogger(__name__)
 BAD_KEY = "The API key is missing, malformed, expired or revoked."
 NO_KEY = "This application has no API key with this id."
+NO_ACTIVE_KEY = "This application has no working API key with this id to rotate."
+
+
+class KeyTerms(BaseModel):
+    """What a new key may do: its scopes (every one by default) and limits (none by default)."""
+
+    name: str | None = Field(default=None, max_length=100)
+    expires_at: datetime | None = None
+    scopes: list[Scope] = Field(default_factory=lambda: list(SCOPES), min_length=1)
+    rate_limit: RateLimit | None = None
+    quota: Quota | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """In UTC; a time without an offset is UTC already."""
+        if value is None or value.tzinfo is None:
+            return value.replace(tzinfo=UTC) if value else None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must be inside the years 0001 to 9999 in UTC") from None
 
 
 class VerifiedKey(NamedTuple):
@@ -52,8 +86,13 @@ class ApiKeyService:
         pepper: str,
         cache_seconds: float,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        audit: AuditService,
+        limits: KeyLimits,
     ) -> None:
         self._api_keys = api_keys
+        self._audit = audit
+        self._limits = limits
         self._applications = applications
         self._pepper = pepper.encode()
         self._clock = clock  # seconds, for the cache time only: expiry dates are wall-clock
@@ -66,33 +105,59 @@ class ApiKeyService:
         self._refreshing: set[str] = set()
         self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="key-refresh")
 
-    def issue(
-        self, app: Application, name: str | None, expires_at: datetime | None
-    ) -> tuple[ApiKey, str]:
+    def issue(self, app: Application, terms: KeyTerms) -> tuple[ApiKey, str]:
         """The stored key and its secret, which is never available again."""
+        expires_at = terms.expires_at
         if expires_at is not None and expires_at <= utc_now():
             raise InvalidInput("expires_at must be in the future.")
         secret = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
         key = ApiKey(
             id=new_id("key"),
             app_id=app.id,
-            name=name or "default",
+            name=terms.name or "default",
             prefix=secret[:DISPLAY_PREFIX_LENGTH],
             key_hash=self._hash(secret),
             created_at=now_text(),
             expires_at=to_text(expires_at) if expires_at else None,
+            scopes=sorted(set(terms.scopes), key=SCOPES.index),
+            rate_limit=terms.rate_limit,
+            quota=terms.quota,
         )
         self._api_keys.add(key)
+        self._audit.record(app, "key.created", key.id, **_described(key))
         return key, secret
+
+    def rotate(self, app: Application, key_id: str, grace_seconds: int) -> tuple[ApiKey, str]:
+        """A new key with the old one's name, scopes and limits; the old one stops once
+        `grace_seconds` are over (or when it stopped anyway, if sooner)."""
+        old = next((key for key in self.list(app) if key.id == key_id), None)
+        if old is None or not is_active(old):
+            raise NotFound(NO_ACTIVE_KEY)
+        terms = KeyTerms(
+            name=old.name, scopes=old.scopes, rate_limit=old.rate_limit, quota=old.quota
+        )
+        new, secret = self.issue(app, terms)
+        ends = to_text(utc_now() + timedelta(seconds=grace_seconds))
+        self._api_keys.expire(app.id, key_id, ends)
+        self._forget(lambda cached: cached.key.id == key_id)
+        self._audit.record(
+            app, "key.rotated", key_id, replaced_by=new.id, grace_seconds=grace_seconds
+        )
+        return new, secret
 
     def list(self, app: Application) -> list[ApiKey]:
         return self._api_keys.list_for_app(app.id)
+
+    def listed(self, app: Application) -> Sequence[tuple[ApiKey, Sequence[LimitState]]]:
+        """The application's keys, each with its limits as they stand."""
+        return [(key, self._limits.standing(key)) for key in self.list(app)]
 
     def revoke(self, app: Application, key_id: str) -> None:
         revoked = self._api_keys.revoke(app.id, key_id, now_text())
         self._forget(lambda cached: cached.key.id == key_id)
         if not revoked:
             raise NotFound(NO_KEY)
+        self._audit.record(app, "key.revoked", key_id)
 
     def forget_app(self, app_id: str) -> None:
         """Drop what this instance remembers of the application's keys (changed or deleted)."""
@@ -168,3 +233,10 @@ class ApiKeyService:
 
 def is_active(key: ApiKey) -> bool:
     return key.revoked_at is None and (key.expires_at is None or key.expires_at > now_text())
+
+
+def _described(key: ApiKey) -> dict[str, object]:
+    """What the audit log says of a new key: never its secret or its hash."""
+    return key.model_dump(
+        mode="json", include={"name", "prefix", "expires_at", "scopes", "rate_limit", "quota"}
+    )

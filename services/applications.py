@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from services.audit import AuditService
 from services.clock import new_id, now_text
 from services.errors import NotFound
 from services.purges import ApplicationPurge
@@ -53,8 +54,10 @@ class ApplicationService:
         applications: Applications,
         purge: ApplicationPurge,
         on_change: Callable[[str], None],
+        audit: AuditService,
     ) -> None:
         self._applications = applications
+        self._audit = audit
         self._purge = purge
         # Called with the id of an application that changed or is gone, for cached copies.
         self._on_change = on_change
@@ -69,6 +72,7 @@ class ApplicationService:
             **draft.model_dump(),
         )
         self._applications.put(app)
+        self._audit.record(app, "app.created", app.id, name=app.name)
         return app
 
     def list(self, owner: User) -> list[Application]:
@@ -81,7 +85,14 @@ class ApplicationService:
         return app
 
     def replace(self, app: Application, draft: ApplicationDraft) -> Application:
-        return self._save(app.model_copy(update=draft.model_dump()))
+        saved = self._save(app.model_copy(update=draft.model_dump()))
+        changed = [
+            name
+            for name in ApplicationDraft.model_fields
+            if getattr(saved, name) != getattr(app, name)
+        ]
+        self._audit.record(saved, "app.updated", app.id, changed=changed)
+        return saved
 
     def change(self, app: Application, changes: ApplicationChanges) -> Application:
         given = changes.model_dump(include=changes.model_fields_set)

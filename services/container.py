@@ -6,10 +6,12 @@ from services.accounts import AccountService
 from services.alerts import AlertService
 from services.api_keys import ApiKeyService
 from services.applications import ApplicationService
+from services.audit import AuditService
 from services.cursors import CursorSeal
 from services.health import HealthService
 from services.idempotency import IdempotencyService
 from services.incoming import Spool
+from services.key_limits import KeyLimits
 from services.processing import UploadProcessor
 from services.purges import ApplicationPurge
 from services.repeated_files import RepeatedFiles
@@ -25,6 +27,8 @@ class Services:
     accounts: AccountService
     applications: ApplicationService
     api_keys: ApiKeyService
+    audit: AuditService
+    key_limits: KeyLimits
     uploads: UploadService
     idempotency: IdempotencyService
     usage: UsageService
@@ -36,10 +40,17 @@ class Services:
 
 def build_services(settings: Settings, storage: Storage) -> Services:
     jwt_secret, pepper = settings.signing_secrets()
-    api_keys = ApiKeyService(
-        storage.api_keys, storage.applications, pepper, settings.key_cache_seconds
-    )
     cursors = CursorSeal(jwt_secret)
+    audit = AuditService(storage.audit, cursors)
+    key_limits = KeyLimits(storage.request_counters)
+    api_keys = ApiKeyService(
+        storage.api_keys,
+        storage.applications,
+        pepper,
+        settings.key_cache_seconds,
+        audit=audit,
+        limits=key_limits,
+    )
     purge = ApplicationPurge(storage)
     spool = Spool(settings.data_dir / "incoming", settings.max_upload_bytes)
     alerts = AlertService(storage.alerts, storage.applications, storage.alert_channels, cursors)
@@ -58,8 +69,12 @@ def build_services(settings: Settings, storage: Storage) -> Services:
             settings.jwt_expire_minutes,
             SignInThrottle(),
         ),
-        applications=ApplicationService(storage.applications, purge, on_change=api_keys.forget_app),
+        applications=ApplicationService(
+            storage.applications, purge, on_change=api_keys.forget_app, audit=audit
+        ),
         api_keys=api_keys,
+        audit=audit,
+        key_limits=key_limits,
         uploads=UploadService(
             storage.uploads,
             storage.objects,

@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     MISSING_TOKEN = "missing_token"
     INVALID_API_KEY = "invalid_api_key"
     MISSING_API_KEY = "missing_api_key"
+    MISSING_SCOPE = "missing_scope"
     TOO_LARGE = "too_large"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     NOT_GZIP = "not_gzip"

@@ -50,6 +50,8 @@ class ApplicationPurge:
     def _delete_everything(self, app_id: str) -> None:
         storage = self._storage
         storage.api_keys.delete_for_app(app_id)
+        storage.request_counters.delete_app(app_id)
+        storage.audit.delete_app(app_id)
         storage.uploads.delete_app(app_id)
         storage.alerts.delete_app(app_id)
         storage.idempotency_keys.delete_app(app_id)

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from storage.records import (
+    Admission,
     Alert,
     AlertMessage,
     ApiKey,
     Application,
+    AuditEvent,
     ChannelName,
     IdempotencyRecord,
     MeterSpan,
@@ -23,6 +25,7 @@ from storage.records import (
     RecentFile,
     Upload,
     User,
+    Window,
 )
 
 
@@ -65,9 +68,35 @@ class ApiKeys(Protocol):
     def revoke(self, app_id: str, key_id: str, at: str) -> bool:
         """Mark the key revoked; False when the application has no such key."""
 
+    def expire(self, app_id: str, key_id: str, at: str) -> bool:
+        """Make the key stop at `at` unless it stops earlier; False when the application has
+        no such key or it stops earlier already."""
+
     def touch(self, app_id: str, key_id: str, at: str) -> None: ...
 
     def delete_for_app(self, app_id: str) -> None: ...
+
+
+class AuditLog(Protocol):
+    def add(self, event: AuditEvent) -> None: ...
+
+    def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[AuditEvent]:
+        """Newest first."""
+
+    def delete_app(self, app_id: str) -> None: ...
+
+
+class RequestCounters(Protocol):
+    """Requests made with each limited key, counted where every instance and worker sees them."""
+
+    def admit(self, app_id: str, key_id: str, windows: Sequence[Window]) -> Admission:
+        """Count one request in every window, all or none: only when each is below its limit.
+        Exact when many processes count one key at once; a window not seen before starts at 0."""
+
+    def counts(self, app_id: str, key_id: str, windows: Sequence[Window]) -> tuple[int, ...]:
+        """Each window's count so far, counting nothing."""
+
+    def delete_app(self, app_id: str) -> None: ...
 
 
 class Uploads(Protocol):
@@ -242,6 +271,8 @@ class Storage:
     alerts: Alerts
     objects: Objects
     purges: Purges
+    request_counters: RequestCounters
+    audit: AuditLog
     alert_channels: Sequence[AlertChannel]
     lifecycle: "Lifecycle"
 

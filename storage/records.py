@@ -3,9 +3,9 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Generic, Literal, NamedTuple, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar, get_args
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, PositiveInt, StrictBool
 
 T = TypeVar("T")
 
@@ -138,6 +138,24 @@ class Application(BaseModel):
     updated_at: str
 
 
+Scope = Literal["uploads:write", "usage:read", "alerts:read"]
+SCOPES: tuple[Scope, ...] = get_args(Scope)
+
+
+class RateLimit(BaseModel):
+    """At most `requests` in each window of `per_seconds` (fixed windows from the epoch)."""
+
+    requests: PositiveInt
+    per_seconds: PositiveInt
+
+
+class Quota(BaseModel):
+    """At most `requests` in each UTC calendar day or month."""
+
+    requests: PositiveInt
+    period: Literal["day", "month"]
+
+
 class ApiKey(BaseModel):
     id: str
     app_id: str
@@ -148,6 +166,43 @@ class ApiKey(BaseModel):
     expires_at: str | None = None
     last_used_at: str | None = None
     revoked_at: str | None = None
+    # Keys stored before scopes and limits existed may do everything, unlimited.
+    scopes: list[Scope] = Field(default_factory=lambda: list(SCOPES))
+    rate_limit: RateLimit | None = None
+    quota: Quota | None = None
+
+
+class Window(NamedTuple):
+    """One limit of a key in its current window: its name (`rate`, `quota`), the window's id,
+    the most requests the window admits, and the epoch second it ends."""
+
+    name: str
+    window: str
+    limit: int
+    ends_at: int
+
+
+class Admission(NamedTuple):
+    """Whether a request was counted, and each window's count: after it, or when it was
+    refused, as the count stood."""
+
+    admitted: bool
+    counts: tuple[int, ...]
+
+
+AuditEventName = Literal["app.created", "app.updated", "key.created", "key.revoked", "key.rotated"]
+
+
+class AuditEvent(BaseModel):
+    """A change to an application or its keys: who made it, to what, when; never a secret."""
+
+    event_id: str  # time-ordered: the log reads newest first by it
+    app_id: str
+    event: AuditEventName
+    actor: str  # `user:<id>`
+    target: str  # the application's or the key's id
+    at: str
+    details: dict[str, object] = Field(default_factory=dict)
 
 
 class RowProblem(BaseModel):

@@ -11,13 +11,14 @@ from botocore.exceptions import ClientError
 from settings import Settings
 from storage.aws.accounts import DynamoRevokedTokens, DynamoUsers
 from storage.aws.applications import DynamoApiKeys, DynamoApplications, DynamoPurges
+from storage.aws.counters import DynamoRequestCounters
 from storage.aws.errors import GuardedClient, error_code
 from storage.aws.objects import S3Objects
 from storage.aws.readings import DynamoMeters, DynamoReadings
 from storage.aws.repeats import DynamoIdempotencyKeys, DynamoRecentFiles
 from storage.aws.schema import Schema, TableDefinition, create_tables
 from storage.aws.table import Table
-from storage.aws.uploads import DynamoAlerts, DynamoUploads
+from storage.aws.uploads import DynamoAlerts, DynamoAuditLog, DynamoUploads
 from storage.channels.aws import SnsChannel, email_channel
 from storage.channels.log import LogChannel
 from storage.errors import StorageUnavailable
@@ -146,6 +147,8 @@ def open_aws_storage(settings: Settings) -> Storage:
         alerts=DynamoAlerts(table(schema.alerts)),
         objects=objects,
         purges=DynamoPurges(table(schema.purges)),
+        request_counters=DynamoRequestCounters(table(schema.request_counts)),
+        audit=DynamoAuditLog(table(schema.audit)),
         alert_channels=(
             LogChannel(),
             email_channel(clients.ses, settings.alert_from_email),

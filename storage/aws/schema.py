@@ -94,6 +94,8 @@ class Schema:
     meters: TableDefinition
     idempotency_keys: TableDefinition
     recent_files: TableDefinition
+    request_counts: TableDefinition
+    audit: TableDefinition
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Schema":
@@ -142,6 +144,10 @@ class Schema:
             ),
             recent_files=TableDefinition(
                 settings.recent_files_table, ("app_id", "digest"), expires_attribute="expires_at"
+            ),
+            audit=TableDefinition(settings.audit_table, ("app_id", "event_id")),
+            request_counts=TableDefinition(
+                settings.request_counts_table, ("app_id", "key_id"), expires_attribute="expires_at"
             ),
         )
 

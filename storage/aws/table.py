@@ -162,6 +162,25 @@ class Table:
             **self._at_version(version, attribute),
         )
 
+    def transact(self, actions: Sequence[Item]) -> bool:
+        """Every action (`{"Put": {...}}`, `{"Update": {...}}` on this table) in one
+        TransactWriteItems: all or none; False when a condition kept them all."""
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {kind: {"TableName": self.name, **action[kind]} for kind in action}
+                    for action in actions
+                ]
+            )
+        except ClientError as error:
+            reasons = {
+                reason.get("Code") for reason in error.response.get("CancellationReasons", [])
+            }
+            if error_code(error) == "TransactionCanceledException" and reasons & LOST_RACE_REASONS:
+                return False
+            raise
+        return True
+
     def put_all_at_versions(self, writes: Sequence[tuple[Item, int]], attribute: str = "v") -> bool:
         """`put_at_version` of every (item, version) in one TransactWriteItems: all or none."""
         puts = [
@@ -214,6 +233,34 @@ class Table:
             ExpressionAttributeNames={"#a": attribute},
             ExpressionAttributeValues={":v": {"S": value}},
         )
+
+    def update_if(
+        self,
+        key: Sequence[str],
+        update: str,
+        condition: str,
+        names: dict[str, str],
+        values: Item,
+        returned: str = "UPDATED_NEW",
+    ) -> Item | None:
+        """Apply `update` when `condition` holds; the attributes it returns, None when the
+        condition kept the item as it was."""
+        try:
+            response = self._client.update_item(
+                TableName=self.name,
+                Key=self.key(*key),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues=returned,
+            )
+        except ClientError as error:
+            if error_code(error) in CONDITION_ONLY:
+                return None
+            raise
+        attributes: Item = response.get("Attributes", {})
+        return attributes
 
     def delete(self, *key: str) -> None:
         self._client.delete_item(TableName=self.name, Key=self.key(*key))

@@ -1,11 +1,12 @@
-"""Upload records and alerts: newest first by time-ordered ids, plus a sparse index each."""
+"""Upload records, alerts and audit events: newest first by time-ordered ids, plus a sparse
+index for the records that need attention."""
 
 from typing import Generic
 
 from storage.aws.schema import FAILED_DELIVERIES_INDEX, UNFINISHED_INDEX
 from storage.aws.table import Item, KeyRange, M, Table, load, load_all
 from storage.cursors import decode_cursor
-from storage.records import Alert, Page, Upload
+from storage.records import Alert, AuditEvent, Page, Upload
 
 FLAGGED = "1"
 
@@ -17,7 +18,9 @@ class _NewestFirst(Generic[M]):
     (sparse) holds exactly those and is read without a Scan.
     """
 
-    def __init__(self, table: Table, model: type[M], flag: str, flag_index: str) -> None:
+    def __init__(
+        self, table: Table, model: type[M], flag: str = "", flag_index: str | None = None
+    ) -> None:
         self._table = table
         self._model = model
         self._flag = flag
@@ -102,6 +105,20 @@ class DynamoAlerts:
 
     def list_with_failed_deliveries(self) -> list[Alert]:
         return self._records.flagged()
+
+    def delete_app(self, app_id: str) -> None:
+        self._records.delete_app(app_id)
+
+
+class DynamoAuditLog:
+    def __init__(self, table: Table) -> None:
+        self._records = _NewestFirst(table, AuditEvent)
+
+    def add(self, event: AuditEvent) -> None:
+        self._records.put(event, event.app_id, event.event_id, flagged=False)
+
+    def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[AuditEvent]:
+        return self._records.page(app_id, limit, cursor)
 
     def delete_app(self, app_id: str) -> None:
         self._records.delete_app(app_id)

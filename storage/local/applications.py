@@ -49,6 +49,14 @@ class SqliteApiKeys:
     def revoke(self, app_id: str, key_id: str, at: str) -> bool:
         return self._update(app_id, key_id, "revoked_at", at)
 
+    def expire(self, app_id: str, key_id: str, at: str) -> bool:
+        changed = self._db.run(
+            "UPDATE api_keys SET doc = json_set(doc, '$.expires_at', ?1) WHERE app_id = ?2"
+            " AND id = ?3 AND coalesce(json_extract(doc, '$.expires_at') > ?1, 1)",
+            (at, app_id, key_id),
+        )
+        return changed > 0
+
     def touch(self, app_id: str, key_id: str, at: str) -> None:
         self._update(app_id, key_id, "last_used_at", at)
 

@@ -8,6 +8,8 @@ from storage.channels.targets import email_targets, sns_targets
 from storage.errors import StorageUnavailable
 from storage.local.accounts import SqliteRevokedTokens, SqliteUsers
 from storage.local.applications import SqliteApiKeys, SqliteApplications, SqlitePurges
+from storage.local.audit import SqliteAuditLog
+from storage.local.counters import SqliteRequestCounters
 from storage.local.database import Database
 from storage.local.objects import FolderObjects
 from storage.local.readings import SqliteMeters, SqliteReadings
@@ -60,6 +62,8 @@ def open_local_storage(data_dir: Path) -> Storage:
         alerts=SqliteAlerts(database),
         objects=objects,
         purges=SqlitePurges(database),
+        request_counters=SqliteRequestCounters(database),
+        audit=SqliteAuditLog(database),
         alert_channels=(
             LogChannel(),
             SkippedChannel("email", email_targets, cloud_only("email")),

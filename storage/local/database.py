@@ -86,6 +86,20 @@ CREATE TABLE IF NOT EXISTS recent_files (
     PRIMARY KEY (app_id, digest)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS recent_files_by_expiry ON recent_files (expires_at);
+CREATE TABLE IF NOT EXISTS audit_events (
+    app_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (app_id, event_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS request_counts (
+    app_id TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    window TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (app_id, key_id, name)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meters (
     app_id TEXT NOT NULL,
     meter_id TEXT NOT NULL,

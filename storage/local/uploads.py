@@ -28,7 +28,7 @@ class SqliteUploads:
         )
 
     def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[Upload]:
-        return _newest_first(self._db, Upload, "uploads", "upload_id", app_id, limit, cursor)
+        return newest_first(self._db, Upload, "uploads", "upload_id", app_id, limit, cursor)
 
     def list_unfinished(self) -> list[Upload]:
         return self._db.documents(Upload, "SELECT doc FROM uploads WHERE unfinished = 1")
@@ -56,7 +56,7 @@ class SqliteAlerts:
         )
 
     def list_recent(self, app_id: str, limit: int, cursor: str | None) -> Page[Alert]:
-        return _newest_first(self._db, Alert, "alerts", "alert_id", app_id, limit, cursor)
+        return newest_first(self._db, Alert, "alerts", "alert_id", app_id, limit, cursor)
 
     def list_with_failed_deliveries(self) -> list[Alert]:
         return self._db.documents(Alert, "SELECT doc FROM alerts WHERE failed_deliveries = 1")
@@ -74,7 +74,7 @@ def _delete_app(db: Database, table: str, app_id: str) -> None:
     db.run(f"DELETE FROM {table} WHERE app_id = ?", [app_id])  # noqa: S608
 
 
-def _newest_first(
+def newest_first(
     db: Database,
     model: type[Record],
     table: str,

@@ -176,3 +176,32 @@ def test_columns_map_a_layout_the_server_cannot_tell(
         ("2024-12-31T23:00:00Z", 1.5),
         ("2025-01-01T00:00:00Z", 2.5),
     ]
+
+
+def test_a_key_that_may_not_send_says_so_and_exits_2(
+    server: ServerProcess, tenant: Tenant, tmp_path: Path
+) -> None:
+    read_only = tenant.operator.create_key(tenant.app["id"], scopes=["usage:read"])
+    file = generic(tmp_path / "north.csv", "north-7", 0.5)
+
+    result = run(server.url, read_only, "upload", file)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "wattkey: This API key lacks the scope uploads:write; use a key that has it.\n"
+    )
+    assert uploads(tenant.machine) == []
+
+
+def test_a_key_over_its_rate_limit_waits_out_the_retry_after(
+    server: ServerProcess, tenant: Tenant, tmp_path: Path
+) -> None:
+    limited = tenant.operator.create_key(
+        tenant.app["id"], rate_limit={"requests": 1, "per_seconds": 2}
+    )
+    files = [generic(tmp_path / f"{name}.csv", name, 0.5) for name in ("north", "south")]
+
+    result = run(server.url, limited, "upload", *files, "--json")
+
+    assert result.returncode == 0, result.stderr
+    assert [report["status"] for report in printed(result.stdout)] == ["completed"] * 2

@@ -30,8 +30,14 @@ def test_key_is_shown_once_and_listed_without_secret(operator: Operator) -> None
         "expires_at",
         "last_used_at",
         "is_active",
+        "scopes",
+        "rate_limit",
+        "quota",
+        "limits",
     }
     assert entry["is_active"] is True
+    assert entry["scopes"] == ["uploads:write", "usage:read", "alerts:read"]
+    assert (entry["rate_limit"], entry["quota"]) == (None, None)
     assert key["api_key"] not in listed.text
     assert operator.client.post(f"/app/{app_id}/api-key").status_code == 201
 
@@ -44,6 +50,7 @@ def test_verify_and_protected(server: ServerProcess, tenant: Tenant) -> None:
         "app_id": tenant.app["id"],
         "key_name": "gateway",
         "expires_at": None,
+        "scopes": ["uploads:write", "usage:read", "alerts:read"],
     }
     protected = tenant.machine.get("/protected").json()
     assert protected["app_id"] == tenant.app["id"]

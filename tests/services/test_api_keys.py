@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from services.api_keys import KeyTerms
 from services.clock import utc_now
 from services.container import Services
 from services.errors import ErrorCode, InvalidInput, NotFound, Unauthorized
@@ -25,7 +26,7 @@ def refusal(services: Services, secret: str) -> ErrorCode | None:
 
 
 def test_an_issued_key_verifies_as_its_application(services: Services, app: Application) -> None:
-    key, secret = services.api_keys.issue(app, None, None)
+    key, secret = services.api_keys.issue(app, KeyTerms())
     assert secret.startswith("sk_")
     assert (key.name, key.prefix) == ("default", secret[:12])
     assert secret not in key.model_dump_json()
@@ -36,7 +37,7 @@ def test_an_issued_key_verifies_as_its_application(services: Services, app: Appl
 
 
 def test_a_revoked_key_is_refused(services: Services, app: Application) -> None:
-    key, secret = services.api_keys.issue(app, "ci", None)
+    key, secret = services.api_keys.issue(app, KeyTerms(name="ci"))
     services.api_keys.verify(secret)
     services.api_keys.revoke(app, key.id)
     assert refusal(services, secret) == ErrorCode.INVALID_API_KEY
@@ -48,7 +49,7 @@ def test_an_application_cannot_revoke_or_list_another_ones_key(
     services: Services, app: Application, owner: User
 ) -> None:
     other = services.applications.create(owner, draft("Meters South"))
-    key, secret = services.api_keys.issue(app, "ci", None)
+    key, secret = services.api_keys.issue(app, KeyTerms(name="ci"))
     with pytest.raises(NotFound) as missing:
         services.api_keys.revoke(other, key.id)
     assert missing.value.code == ErrorCode.NOT_FOUND
@@ -57,14 +58,16 @@ def test_an_application_cannot_revoke_or_list_another_ones_key(
 
 
 def test_keys_never_issued_are_refused(services: Services, app: Application) -> None:
-    services.api_keys.issue(app, "ci", None)
+    services.api_keys.issue(app, KeyTerms(name="ci"))
     for secret in ("", "not a key", "sk_" + "a" * 43):
         assert refusal(services, secret) == ErrorCode.INVALID_API_KEY
 
 
 def test_a_key_is_refused_once_it_expires(services: Services, app: Application) -> None:
     # Stored to the second: two seconds from now is still at least a second away.
-    _, secret = services.api_keys.issue(app, "ci", utc_now() + timedelta(seconds=2))
+    _, secret = services.api_keys.issue(
+        app, KeyTerms(name="ci", expires_at=utc_now() + timedelta(seconds=2))
+    )
     services.api_keys.verify(secret)
     assert services.api_keys.cached(secret) is not None
     assert eventually(lambda: refusal(services, secret), timeout=10) == ErrorCode.INVALID_API_KEY
@@ -74,6 +77,8 @@ def test_a_key_is_refused_once_it_expires(services: Services, app: Application) 
 
 def test_a_key_cannot_expire_in_the_past(services: Services, app: Application) -> None:
     with pytest.raises(InvalidInput, match="future") as refusal:
-        services.api_keys.issue(app, "ci", utc_now() - timedelta(seconds=1))
+        services.api_keys.issue(
+            app, KeyTerms(name="ci", expires_at=utc_now() - timedelta(seconds=1))
+        )
     assert refusal.value.code == ErrorCode.VALIDATION_FAILED
     assert services.api_keys.list(app) == []

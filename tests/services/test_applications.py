@@ -2,6 +2,7 @@
 
 import pytest
 
+from services.api_keys import KeyTerms
 from services.applications import ApplicationChanges
 from services.container import Services
 from services.errors import ErrorCode, NotFound, Unauthorized
@@ -44,7 +45,7 @@ def test_a_change_keeps_the_fields_it_does_not_name(
 def test_a_deleted_application_is_gone_and_its_keys_with_it(
     services: Services, owner: User, app: Application
 ) -> None:
-    _, secret = services.api_keys.issue(app, "ci", None)
+    _, secret = services.api_keys.issue(app, KeyTerms(name="ci"))
     services.api_keys.verify(secret)
     services.applications.delete(app)
     with pytest.raises(NotFound):

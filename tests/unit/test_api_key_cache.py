@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from services.api_keys import REFRESH_AFTER, ApiKeyService
+from services.api_keys import REFRESH_AFTER, ApiKeyService, KeyTerms
+from services.audit import AuditService
+from services.cursors import CursorSeal
 from services.errors import Unauthorized
+from services.key_limits import KeyLimits
 from storage.local.backend import open_local_storage
 from storage.ports import Storage
 from storage.records import Application
@@ -39,7 +42,15 @@ def instance(storage: Storage, clock: FakeClock) -> Iterator[Instance]:
 
     def make() -> ApiKeyService:
         made.append(
-            ApiKeyService(storage.api_keys, storage.applications, "pepper", CACHE_SECONDS, clock)
+            ApiKeyService(
+                storage.api_keys,
+                storage.applications,
+                "pepper",
+                CACHE_SECONDS,
+                clock,
+                audit=AuditService(storage.audit, CursorSeal("secret")),
+                limits=KeyLimits(storage.request_counters),
+            )
         )
         return made[-1]
 
@@ -75,7 +86,7 @@ def test_a_verified_key_is_answered_from_the_cache_until_it_is_due_a_check(
     instance: Instance, app: Application, clock: FakeClock
 ) -> None:
     here, elsewhere = instance(), instance()
-    key, secret = here.issue(app, "k", None)
+    key, secret = here.issue(app, KeyTerms(name="k"))
     verified = here.verify(secret)
     elsewhere.revoke(app, key.id)
     clock.advance(CHECKED_AGAIN_AFTER - 0.001)
@@ -86,7 +97,7 @@ def test_a_busy_key_stays_cached_while_it_is_checked_again(
     instance: Instance, app: Application, clock: FakeClock
 ) -> None:
     keys = instance()
-    _, secret = keys.issue(app, "k", None)
+    _, secret = keys.issue(app, KeyTerms(name="k"))
     keys.verify(secret)
     for _ in range(int(4 * CACHE_SECONDS)):
         clock.advance(1)
@@ -98,7 +109,7 @@ def test_a_key_revoked_elsewhere_goes_once_it_is_checked_again(
     instance: Instance, app: Application, clock: FakeClock
 ) -> None:
     here, elsewhere = instance(), instance()
-    key, secret = here.issue(app, "k", None)
+    key, secret = here.issue(app, KeyTerms(name="k"))
     here.verify(secret)
     elsewhere.revoke(app, key.id)
     clock.advance(CHECKED_AGAIN_AFTER)
@@ -113,7 +124,7 @@ def test_a_key_revoked_elsewhere_and_not_used_since_goes_with_the_cache_time(
     instance: Instance, app: Application, clock: FakeClock
 ) -> None:
     here, elsewhere = instance(), instance()
-    key, secret = here.issue(app, "k", None)
+    key, secret = here.issue(app, KeyTerms(name="k"))
     here.verify(secret)
     elsewhere.revoke(app, key.id)
     clock.advance(CACHE_SECONDS)
@@ -124,7 +135,7 @@ def test_a_key_revoked_elsewhere_and_not_used_since_goes_with_the_cache_time(
 
 def test_a_key_revoked_here_is_refused_at_once(instance: Instance, app: Application) -> None:
     keys = instance()
-    key, secret = keys.issue(app, "k", None)
+    key, secret = keys.issue(app, KeyTerms(name="k"))
     keys.verify(secret)
     keys.revoke(app, key.id)
     assert keys.cached(secret) is None
