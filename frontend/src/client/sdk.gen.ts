@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AlertsListData, AlertsListErrors, AlertsListResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AppAlertsListData, AppAlertsListErrors, AppAlertsListResponses, AppMetersListData, AppMetersListErrors, AppMetersListResponses, AppsCreateData, AppsCreateErrors, AppsCreateResponses, AppsDeleteData, AppsDeleteErrors, AppsDeleteResponses, AppsGetData, AppsGetErrors, AppsGetResponses, AppsListData, AppsListErrors, AppsListResponses, AppsReplaceData, AppsReplaceErrors, AppsReplaceResponses, AppsUpdateData, AppsUpdateErrors, AppsUpdateResponses, AppUploadsCreateData, AppUploadsCreateErrors, AppUploadsCreateResponses, AppUploadsErrorsData, AppUploadsErrorsErrors, AppUploadsErrorsResponses, AppUploadsGetData, AppUploadsGetErrors, AppUploadsGetResponses, AppUploadsListData, AppUploadsListErrors, AppUploadsListResponses, AppUsageListData, AppUsageListErrors, AppUsageListResponses, AppUsageSummaryData, AppUsageSummaryErrors, AppUsageSummaryResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthCheckData, HealthCheckErrors, HealthCheckResponses, HealthRootData, HealthRootResponses, KeysProtectedData, KeysProtectedErrors, KeysProtectedResponses, KeysVerifyData, KeysVerifyErrors, KeysVerifyResponses, MetersListData, MetersListErrors, MetersListResponses, UploadsCreateData, UploadsCreateErrors, UploadsCreateResponses, UploadsErrorsData, UploadsErrorsErrors, UploadsErrorsResponses, UploadsGetData, UploadsGetErrors, UploadsGetResponses, UploadsListData, UploadsListErrors, UploadsListResponses, UsageListData, UsageListErrors, UsageListResponses, UsageSummaryData, UsageSummaryErrors, UsageSummaryResponses } from './types.gen';
+import type { AlertsListData, AlertsListErrors, AlertsListResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, ApiKeysRotateData, ApiKeysRotateErrors, ApiKeysRotateResponses, AppAlertsListData, AppAlertsListErrors, AppAlertsListResponses, AppMetersListData, AppMetersListErrors, AppMetersListResponses, AppsCreateData, AppsCreateErrors, AppsCreateResponses, AppsDeleteData, AppsDeleteErrors, AppsDeleteResponses, AppsGetData, AppsGetErrors, AppsGetResponses, AppsListData, AppsListErrors, AppsListResponses, AppsReplaceData, AppsReplaceErrors, AppsReplaceResponses, AppsUpdateData, AppsUpdateErrors, AppsUpdateResponses, AppUploadsCreateData, AppUploadsCreateErrors, AppUploadsCreateResponses, AppUploadsErrorsData, AppUploadsErrorsErrors, AppUploadsErrorsResponses, AppUploadsGetData, AppUploadsGetErrors, AppUploadsGetResponses, AppUploadsListData, AppUploadsListErrors, AppUploadsListResponses, AppUsageListData, AppUsageListErrors, AppUsageListResponses, AppUsageSummaryData, AppUsageSummaryErrors, AppUsageSummaryResponses, AuditListData, AuditListErrors, AuditListResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthCheckData, HealthCheckErrors, HealthCheckResponses, HealthRootData, HealthRootResponses, KeysProtectedData, KeysProtectedErrors, KeysProtectedResponses, KeysVerifyData, KeysVerifyErrors, KeysVerifyResponses, MetersListData, MetersListErrors, MetersListResponses, UploadsCreateData, UploadsCreateErrors, UploadsCreateResponses, UploadsErrorsData, UploadsErrorsErrors, UploadsErrorsResponses, UploadsGetData, UploadsGetErrors, UploadsGetResponses, UploadsListData, UploadsListErrors, UploadsListResponses, UsageListData, UsageListErrors, UsageListResponses, UsageSummaryData, UsageSummaryErrors, UsageSummaryResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -254,6 +254,32 @@ export const apiKeysCreate = <ThrowOnError extends boolean = true>(options: Opti
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Api Keys Rotate
+ *
+ * A new key with the same name, scopes and limits; the old one stops after the grace.
+ */
+export const apiKeysRotate = <ThrowOnError extends boolean = true>(options: Options<ApiKeysRotateData, ThrowOnError>) => (options.client ?? client).post<ApiKeysRotateResponses, ApiKeysRotateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/app/{app_id}/api-key/{key_id}/rotate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Audit List
+ *
+ * Changes to the application and its keys, newest first; never a secret.
+ */
+export const auditList = <ThrowOnError extends boolean = true>(options: Options<AuditListData, ThrowOnError>) => (options.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/app/{app_id}/audit',
+    ...options
 });
 
 /**

@@ -170,6 +170,34 @@ export type ApplicationOut = {
 };
 
 /**
+ * AuditEventOut
+ */
+export type AuditEventOut = {
+    /**
+     * Event
+     */
+    event: string;
+    /**
+     * Actor
+     */
+    actor: string;
+    /**
+     * Target
+     */
+    target: string;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Details
+     */
+    details: {
+        [key: string]: unknown;
+    };
+};
+
+/**
  * Credentials
  */
 export type Credentials = {
@@ -274,7 +302,7 @@ export type ErrorBody = {
  *
  * Every error's machine-readable name; a published name never changes meaning.
  */
-export type ErrorCode = 'not_found' | 'application_deleted' | 'email_taken' | 'in_progress' | 'validation_failed' | 'idempotency_key_reused' | 'invalid_cursor' | 'invalid_credentials' | 'invalid_token' | 'missing_token' | 'invalid_api_key' | 'missing_api_key' | 'too_large' | 'unsupported_media_type' | 'not_gzip' | 'body_timeout' | 'client_disconnected' | 'method_not_allowed' | 'rate_limited' | 'busy' | 'storage_unavailable' | 'internal_error';
+export type ErrorCode = 'not_found' | 'application_deleted' | 'email_taken' | 'in_progress' | 'validation_failed' | 'idempotency_key_reused' | 'invalid_cursor' | 'invalid_credentials' | 'invalid_token' | 'missing_token' | 'invalid_api_key' | 'missing_api_key' | 'missing_scope' | 'too_large' | 'unsupported_media_type' | 'not_gzip' | 'body_timeout' | 'client_disconnected' | 'method_not_allowed' | 'rate_limited' | 'busy' | 'storage_unavailable' | 'internal_error';
 
 /**
  * Greeting
@@ -338,6 +366,12 @@ export type IssuedKey = {
      * Expires At
      */
     expires_at: string | null;
+    /**
+     * Scopes
+     */
+    scopes: Array<'uploads:write' | 'usage:read' | 'alerts:read'>;
+    rate_limit: RateLimit | null;
+    quota: Quota | null;
 };
 
 /**
@@ -360,6 +394,10 @@ export type KeyCheck = {
      * Expires At
      */
     expires_at: string | null;
+    /**
+     * Scopes
+     */
+    scopes: Array<'uploads:write' | 'usage:read' | 'alerts:read'>;
 };
 
 /**
@@ -394,12 +432,24 @@ export type KeyOut = {
      * Is Active
      */
     is_active: boolean;
+    /**
+     * Scopes
+     */
+    scopes: Array<'uploads:write' | 'usage:read' | 'alerts:read'>;
+    rate_limit: RateLimit | null;
+    quota: Quota | null;
+    /**
+     * Limits
+     */
+    limits: Array<LimitOut>;
 };
 
 /**
- * KeyRequest
+ * KeyTerms
+ *
+ * What a new key may do: its scopes (every one by default) and limits (none by default).
  */
-export type KeyRequest = {
+export type KeyTerms = {
     /**
      * Name
      */
@@ -408,6 +458,12 @@ export type KeyRequest = {
      * Expires At
      */
     expires_at?: string | null;
+    /**
+     * Scopes
+     */
+    scopes?: Array<'uploads:write' | 'usage:read' | 'alerts:read'>;
+    rate_limit?: RateLimit | null;
+    quota?: Quota | null;
 };
 
 /**
@@ -438,6 +494,35 @@ export type LayoutColumn = {
      * Channel
      */
     channel?: '' | 'export' | 'generation' | 'gas' | 'load' | null;
+};
+
+/**
+ * LimitOut
+ *
+ * A limit as it stands: `remaining` of `requests` in this window of `window_seconds`,
+ * which ends in `reset` seconds.
+ */
+export type LimitOut = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Requests
+     */
+    requests: number;
+    /**
+     * Window Seconds
+     */
+    window_seconds: number;
+    /**
+     * Remaining
+     */
+    remaining: number;
+    /**
+     * Reset
+     */
+    reset: number;
 };
 
 /**
@@ -502,6 +587,20 @@ export type PageAlertOut = {
      * Items
      */
     items: Array<AlertOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[AuditEventOut]
+ */
+export type PageAuditEventOut = {
+    /**
+     * Items
+     */
+    items: Array<AuditEventOut>;
     /**
      * Next Cursor
      */
@@ -624,6 +723,38 @@ export type Previews = {
 };
 
 /**
+ * Quota
+ *
+ * At most `requests` in each UTC calendar day or month.
+ */
+export type Quota = {
+    /**
+     * Requests
+     */
+    requests: number;
+    /**
+     * Period
+     */
+    period: 'day' | 'month';
+};
+
+/**
+ * RateLimit
+ *
+ * At most `requests` in each window of `per_seconds` (fixed windows from the epoch).
+ */
+export type RateLimit = {
+    /**
+     * Requests
+     */
+    requests: number;
+    /**
+     * Per Seconds
+     */
+    per_seconds: number;
+};
+
+/**
  * ReadingCounts
  *
  * What a file's readings did to the store: how many were not stored before, changed a
@@ -682,6 +813,18 @@ export type Registered = {
      * Token Type
      */
     token_type?: 'bearer';
+};
+
+/**
+ * Rotation
+ */
+export type Rotation = {
+    /**
+     * Grace Seconds
+     *
+     * How long the old key keeps working, up to a week; 0 stops it at once
+     */
+    grace_seconds?: number;
 };
 
 /**
@@ -1085,9 +1228,17 @@ export type UploadsListErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
+    /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
     /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
@@ -1176,6 +1327,10 @@ export type UploadsCreateErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `application_deleted`: The application was deleted while the file arrived
      */
     404: ErrorBody;
@@ -1200,6 +1355,10 @@ export type UploadsCreateErrors = {
      */
     422: ErrorBody;
     /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
+    /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
     503: ErrorBody;
@@ -1217,7 +1376,7 @@ export type UploadsCreateResponses = {
      *
      * Successful Response
      */
-    201: unknown;
+    201: UploadReports;
     /**
      * Processing continues
      */
@@ -1244,6 +1403,10 @@ export type UploadsGetErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
@@ -1251,6 +1414,10 @@ export type UploadsGetErrors = {
      * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
+    /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
     /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
@@ -1286,6 +1453,10 @@ export type UploadsErrorsErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `not_found`: Nothing the caller may see has this id
      */
     404: ErrorBody;
@@ -1297,6 +1468,10 @@ export type UploadsErrorsErrors = {
      * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
+    /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
     /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
@@ -1360,9 +1535,17 @@ export type UsageListErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
+    /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
     /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
@@ -1422,9 +1605,17 @@ export type UsageSummaryErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
+    /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
     /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
@@ -1472,9 +1663,17 @@ export type MetersListErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
+    /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
     /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
@@ -1522,9 +1721,17 @@ export type AlertsListErrors = {
      */
     401: ErrorBody;
     /**
+     * `missing_scope`: The API key lacks the scope the route needs
+     */
+    403: ErrorBody;
+    /**
      * `validation_failed`: A parameter or the body is not what the route takes
      */
     422: ErrorBody;
+    /**
+     * `rate_limited`: Over a limit; see Retry-After
+     */
+    429: ErrorBody;
     /**
      * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
      */
@@ -2027,7 +2234,7 @@ export type ApiKeysCreateData = {
     /**
      * Body
      */
-    body?: KeyRequest | null;
+    body?: KeyTerms | null;
     path: {
         /**
          * App Id
@@ -2075,6 +2282,122 @@ export type ApiKeysCreateResponses = {
 };
 
 export type ApiKeysCreateResponse = ApiKeysCreateResponses[keyof ApiKeysCreateResponses];
+
+export type ApiKeysRotateData = {
+    /**
+     * Body
+     */
+    body?: Rotation | null;
+    path: {
+        /**
+         * Key Id
+         */
+        key_id: string;
+        /**
+         * App Id
+         */
+        app_id: string;
+    };
+    query?: never;
+    url: '/app/{app_id}/api-key/{key_id}/rotate';
+};
+
+export type ApiKeysRotateErrors = {
+    /**
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
+     */
+    401: ErrorBody;
+    /**
+     * `not_found`: Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * `body_timeout`: The request body stopped arriving
+     */
+    408: ErrorBody;
+    /**
+     * `too_large`: The request body is over its limit
+     */
+    413: ErrorBody;
+    /**
+     * `validation_failed`: A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type ApiKeysRotateError = ApiKeysRotateErrors[keyof ApiKeysRotateErrors];
+
+export type ApiKeysRotateResponses = {
+    /**
+     * Successful Response
+     */
+    201: IssuedKey;
+};
+
+export type ApiKeysRotateResponse = ApiKeysRotateResponses[keyof ApiKeysRotateResponses];
+
+export type AuditListData = {
+    body?: never;
+    path: {
+        /**
+         * App Id
+         */
+        app_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * next_cursor of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/app/{app_id}/audit';
+};
+
+export type AuditListErrors = {
+    /**
+     * `invalid_cursor`: A cursor this API did not hand out
+     */
+    400: ErrorBody;
+    /**
+     * `missing_token`: No `Authorization: Bearer` token was sent; `invalid_token`: The token is wrong, expired or signed out
+     */
+    401: ErrorBody;
+    /**
+     * `not_found`: Nothing the caller may see has this id
+     */
+    404: ErrorBody;
+    /**
+     * `validation_failed`: A parameter or the body is not what the route takes
+     */
+    422: ErrorBody;
+    /**
+     * `storage_unavailable`: A storage dependency is unavailable; see Retry-After
+     */
+    503: ErrorBody;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
+export type AuditListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageAuditEventOut;
+};
+
+export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
 export type ApiKeysListData = {
     body?: never;
@@ -2342,7 +2665,7 @@ export type AppUploadsCreateResponses = {
      *
      * Successful Response
      */
-    201: unknown;
+    201: UploadReports;
     /**
      * Processing continues
      */

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { alertsList, apiKeysCreate, apiKeysList, apiKeysRevoke, appAlertsList, appMetersList, appsCreate, appsDelete, appsGet, appsList, appsReplace, appsUpdate, appUploadsCreate, appUploadsErrors, appUploadsGet, appUploadsList, appUsageList, appUsageSummary, authLogin, authLogout, authMe, authRegister, authToken, healthCheck, healthRoot, keysProtected, keysVerify, metersList, type Options, uploadsCreate, uploadsErrors, uploadsGet, uploadsList, usageList, usageSummary } from '../sdk.gen';
-import type { AlertsListData, AlertsListError, AlertsListResponse, ApiKeysCreateData, ApiKeysCreateError, ApiKeysCreateResponse, ApiKeysListData, ApiKeysListError, ApiKeysListResponse, ApiKeysRevokeData, ApiKeysRevokeError, ApiKeysRevokeResponse, AppAlertsListData, AppAlertsListError, AppAlertsListResponse, AppMetersListData, AppMetersListError, AppMetersListResponse, AppsCreateData, AppsCreateError, AppsCreateResponse, AppsDeleteData, AppsDeleteError, AppsDeleteResponse, AppsGetData, AppsGetError, AppsGetResponse, AppsListData, AppsListError, AppsListResponse, AppsReplaceData, AppsReplaceError, AppsReplaceResponse, AppsUpdateData, AppsUpdateError, AppsUpdateResponse, AppUploadsCreateData, AppUploadsCreateError, AppUploadsCreateResponse, AppUploadsErrorsData, AppUploadsErrorsError, AppUploadsErrorsResponse, AppUploadsGetData, AppUploadsGetError, AppUploadsGetResponse, AppUploadsListData, AppUploadsListError, AppUploadsListResponse, AppUsageListData, AppUsageListError, AppUsageListResponse, AppUsageSummaryData, AppUsageSummaryError, AppUsageSummaryResponse, AuthLoginData, AuthLoginError, AuthLoginResponse, AuthLogoutData, AuthLogoutError, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRegisterData, AuthRegisterError, AuthRegisterResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, HealthCheckData, HealthCheckError, HealthCheckResponse, HealthRootData, HealthRootResponse, KeysProtectedData, KeysProtectedError, KeysProtectedResponse, KeysVerifyData, KeysVerifyError, KeysVerifyResponse, MetersListData, MetersListError, MetersListResponse, UploadsCreateData, UploadsCreateError, UploadsCreateResponse, UploadsErrorsData, UploadsErrorsError, UploadsErrorsResponse, UploadsGetData, UploadsGetError, UploadsGetResponse, UploadsListData, UploadsListError, UploadsListResponse, UsageListData, UsageListError, UsageListResponse, UsageSummaryData, UsageSummaryError, UsageSummaryResponse } from '../types.gen';
+import { alertsList, apiKeysCreate, apiKeysList, apiKeysRevoke, apiKeysRotate, appAlertsList, appMetersList, appsCreate, appsDelete, appsGet, appsList, appsReplace, appsUpdate, appUploadsCreate, appUploadsErrors, appUploadsGet, appUploadsList, appUsageList, appUsageSummary, auditList, authLogin, authLogout, authMe, authRegister, authToken, healthCheck, healthRoot, keysProtected, keysVerify, metersList, type Options, uploadsCreate, uploadsErrors, uploadsGet, uploadsList, usageList, usageSummary } from '../sdk.gen';
+import type { AlertsListData, AlertsListError, AlertsListResponse, ApiKeysCreateData, ApiKeysCreateError, ApiKeysCreateResponse, ApiKeysListData, ApiKeysListError, ApiKeysListResponse, ApiKeysRevokeData, ApiKeysRevokeError, ApiKeysRevokeResponse, ApiKeysRotateData, ApiKeysRotateError, ApiKeysRotateResponse, AppAlertsListData, AppAlertsListError, AppAlertsListResponse, AppMetersListData, AppMetersListError, AppMetersListResponse, AppsCreateData, AppsCreateError, AppsCreateResponse, AppsDeleteData, AppsDeleteError, AppsDeleteResponse, AppsGetData, AppsGetError, AppsGetResponse, AppsListData, AppsListError, AppsListResponse, AppsReplaceData, AppsReplaceError, AppsReplaceResponse, AppsUpdateData, AppsUpdateError, AppsUpdateResponse, AppUploadsCreateData, AppUploadsCreateError, AppUploadsCreateResponse, AppUploadsErrorsData, AppUploadsErrorsError, AppUploadsErrorsResponse, AppUploadsGetData, AppUploadsGetError, AppUploadsGetResponse, AppUploadsListData, AppUploadsListError, AppUploadsListResponse, AppUsageListData, AppUsageListError, AppUsageListResponse, AppUsageSummaryData, AppUsageSummaryError, AppUsageSummaryResponse, AuditListData, AuditListError, AuditListResponse, AuthLoginData, AuthLoginError, AuthLoginResponse, AuthLogoutData, AuthLogoutError, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRegisterData, AuthRegisterError, AuthRegisterResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, HealthCheckData, HealthCheckError, HealthCheckResponse, HealthRootData, HealthRootResponse, KeysProtectedData, KeysProtectedError, KeysProtectedResponse, KeysVerifyData, KeysVerifyError, KeysVerifyResponse, MetersListData, MetersListError, MetersListResponse, UploadsCreateData, UploadsCreateError, UploadsCreateResponse, UploadsErrorsData, UploadsErrorsError, UploadsErrorsResponse, UploadsGetData, UploadsGetError, UploadsGetResponse, UploadsListData, UploadsListError, UploadsListResponse, UsageListData, UsageListError, UsageListResponse, UsageSummaryData, UsageSummaryError, UsageSummaryResponse } from '../types.gen';
 
 /**
  * Keys Verify
@@ -596,6 +596,74 @@ export const apiKeysCreateMutation = (options?: Partial<Options<ApiKeysCreateDat
     };
     return mutationOptions;
 };
+
+/**
+ * Api Keys Rotate
+ *
+ * A new key with the same name, scopes and limits; the old one stops after the grace.
+ */
+export const apiKeysRotateMutation = (options?: Partial<Options<ApiKeysRotateData>>): UseMutationOptions<ApiKeysRotateResponse, ApiKeysRotateError, Options<ApiKeysRotateData>> => {
+    const mutationOptions: UseMutationOptions<ApiKeysRotateResponse, ApiKeysRotateError, Options<ApiKeysRotateData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await apiKeysRotate({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const auditListQueryKey = (options: Options<AuditListData>) => createQueryKey('auditList', options);
+
+/**
+ * Audit List
+ *
+ * Changes to the application and its keys, newest first; never a secret.
+ */
+export const auditListOptions = (options: Options<AuditListData>) => queryOptions<AuditListResponse, AuditListError, AuditListResponse, ReturnType<typeof auditListQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await auditList({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: auditListQueryKey(options)
+});
+
+export const auditListInfiniteQueryKey = (options: Options<AuditListData>): QueryKey<Options<AuditListData>> => createQueryKey('auditList', options, true);
+
+/**
+ * Audit List
+ *
+ * Changes to the application and its keys, newest first; never a secret.
+ */
+export const auditListInfiniteOptions = (options: Options<AuditListData>) => infiniteQueryOptions<AuditListResponse, AuditListError, InfiniteData<AuditListResponse>, QueryKey<Options<AuditListData>>, string | null | Pick<QueryKey<Options<AuditListData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<AuditListData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await auditList({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: auditListInfiniteQueryKey(options)
+});
 
 export const apiKeysListQueryKey = (options: Options<ApiKeysListData>) => createQueryKey('apiKeysList', options);
 
