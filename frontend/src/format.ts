@@ -1,6 +1,8 @@
 // How numbers, sizes and times read on screen.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const kwh = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
+// The console's sentences are English, so are their lists: "a, b, and c".
+const words = new Intl.ListFormat('en', { type: 'conjunction' });
 const signedKwh = new Intl.NumberFormat(undefined, {
   maximumFractionDigits: 3,
   signDisplay: 'exceptZero',
@@ -8,6 +10,10 @@ const signedKwh = new Intl.NumberFormat(undefined, {
 
 export function formatTime(iso: string | null | undefined, empty = '—'): string {
   return iso ? dateTime.format(new Date(iso)) : empty;
+}
+
+export function formatList(items: readonly string[]): string {
+  return words.format(items);
 }
 
 export function formatNumber(value: number | null | undefined): string {

@@ -15,6 +15,7 @@ import { appsGetOptions, authMeOptions } from './client/@tanstack/react-query.ge
 import { Alerts } from './screens/Alerts';
 import { Application, ApplicationProblem } from './screens/Application';
 import { Applications } from './screens/Applications';
+import { Audit } from './screens/Audit';
 import { Keys } from './screens/Keys';
 import { NewApplication } from './screens/NewApplication';
 import { NotFound } from './screens/NotFound';
@@ -111,6 +112,7 @@ const applicationTabs = [
     },
   }),
   tab('keys', Keys),
+  tab('audit', Audit),
   tab('upload', Upload),
   createRoute({
     getParentRoute: () => application,

@@ -98,9 +98,13 @@ class Console:
         the viewport only.
         """
         SCREENSHOTS.mkdir(exist_ok=True)
+        # A full-page shot resizes the viewport for a moment, which can leave a tall page
+        # scrolled elsewhere than where Chromium aims its clicks: scrolling back realigns them.
+        scrolled = self.page.evaluate("[scrollX, scrollY]")
         self.page.screenshot(
             path=SCREENSHOTS / f"{self.test}-{screen}-{self.viewport}.png", full_page=full_page
         )
+        self.page.evaluate("([x, y]) => scrollTo(x, y)", scrolled)
         scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= self.width, f"{screen} scrolls sideways: {scroll_width} px wide"
 

@@ -41,3 +41,14 @@ export function codeOf(error: unknown): ErrorCode | null {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The field of `fields` a validation_failed sentence names first ("alert_emails.0: value is
+ * not...", "expires_at must be..."), for the form to show the sentence at it. */
+export function blamedField<Field extends string>(
+  error: unknown,
+  fields: readonly Field[],
+): Field | undefined {
+  if (codeOf(error) !== 'validation_failed') return undefined;
+  const named = /^[\w.]+/.exec(messageOf(error))?.[0] ?? '';
+  return fields.find((field) => named === field || named.startsWith(`${field}.`));
+}

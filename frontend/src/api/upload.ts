@@ -85,7 +85,8 @@ export async function sendFile(
     body: bodyOf(file, options),
     fetch: fetchWithProgress(onProgress),
   });
-  // The document gives the 201 answer no schema; it is the 202's UploadReports.
+  // The answer's type is every success's: without dry_run, UploadReports (201, or 202 while
+  // processing continues), never the dry run's Previews.
   return (data as UploadReports).uploads[0];
 }
 

@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react';
 import type { ApplicationBody, ApplicationOut } from '../client';
-import { codeOf, messageOf } from '../api/errors';
+import { blamedField, messageOf } from '../api/errors';
 import { Field } from './Field';
 import { Problem } from './Problem';
 
@@ -39,14 +39,6 @@ function bodyOf(form: FormData): ApplicationBody {
   };
 }
 
-/** The field a validation_failed sentence names first ("alert_emails.0: value is not..."), if
- * it is one of ours: the sentence is shown at it. */
-function fieldOf(error: unknown): FieldName | undefined {
-  if (codeOf(error) !== 'validation_failed') return undefined;
-  const named = messageOf(error).split(/[.:]/, 1)[0];
-  return FIELDS.find((field) => field === named);
-}
-
 /** Every field of an application; create and edit both send the whole body. */
 export function ApplicationForm({
   initial,
@@ -55,7 +47,7 @@ export function ApplicationForm({
   error,
   onSubmit,
 }: ApplicationFormProps) {
-  const blamed = fieldOf(error);
+  const blamed = blamedField(error, FIELDS);
   const problem = (name: FieldName) => (name === blamed ? messageOf(error) : undefined);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -1,10 +1,21 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { IssuedKey } from '../client';
 
+type NewSecretProps = {
+  issued: IssuedKey;
+  onDone: () => void;
+  /** More to say about the key, such as what became of the one it replaces. */
+  children?: ReactNode;
+};
+
 /** A key's secret, this one time: a copy button and a plain warning. */
-export function NewSecret({ issued, onDone }: { issued: IssuedKey; onDone: () => void }) {
+export function NewSecret({ issued, onDone, children }: NewSecretProps) {
   const id = useId();
   const [copied, setCopied] = useState<boolean | null>(null);
+  const secret = useRef<HTMLInputElement>(null);
+  // Focused (so selected) and in view: it replaces the form, or shows up far above the list
+  // once a rotation's dialog has closed.
+  useEffect(() => secret.current?.focus(), []);
   // navigator.clipboard exists only on https:// pages and localhost.
   const copy = () =>
     (navigator.clipboard?.writeText(issued.api_key) ?? Promise.reject()).then(
@@ -20,7 +31,13 @@ export function NewSecret({ issued, onDone }: { issued: IssuedKey; onDone: () =>
       </p>
       <label htmlFor={id}>API key secret</label>
       <div className="copy-row">
-        <input id={id} readOnly value={issued.api_key} onFocus={(event) => event.target.select()} />
+        <input
+          id={id}
+          ref={secret}
+          readOnly
+          value={issued.api_key}
+          onFocus={(event) => event.target.select()}
+        />
         <button type="button" onClick={copy}>
           {copied ? 'Copied' : 'Copy'}
         </button>
@@ -33,6 +50,7 @@ export function NewSecret({ issued, onDone }: { issued: IssuedKey; onDone: () =>
       <p className="hint">
         Machine clients send it in the <code>X-API-Key</code> header.
       </p>
+      {children}
       <button type="button" className="secondary" onClick={onDone}>
         I have copied it
       </button>

@@ -6,6 +6,7 @@ import { Problem } from '../components/Problem';
 
 const TABS = [
   ['/apps/$appId/keys', 'API keys'],
+  ['/apps/$appId/audit', 'Audit log'],
   ['/apps/$appId/upload', 'Upload'],
   ['/apps/$appId/usage', 'Usage'],
   ['/apps/$appId/alerts', 'Alerts'],
