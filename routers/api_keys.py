@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from routers.deps import KEY_ERRORS, OPERATOR, CurrentApiKey, OwnedApplication, ServicesDep
 from routers.errors import ALWAYS, documented
@@ -92,7 +92,7 @@ def api_keys_create(
 
 
 class Rotation(BaseModel):
-    grace_seconds: int = Field(
+    grace_seconds: StrictInt = Field(
         default=3600,
         ge=0,
         le=604_800,

@@ -3,9 +3,9 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Generic, Literal, NamedTuple, TypeVar, get_args
+from typing import Annotated, Generic, Literal, NamedTuple, TypeVar, get_args
 
-from pydantic import BaseModel, Field, PositiveInt, StrictBool
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 T = TypeVar("T")
 
@@ -142,17 +142,21 @@ Scope = Literal["uploads:write", "usage:read", "alerts:read"]
 SCOPES: tuple[Scope, ...] = get_args(Scope)
 
 
+# A count of requests or seconds: a whole number above 0, never a boolean in disguise.
+Count = Annotated[StrictInt, Field(gt=0)]
+
+
 class RateLimit(BaseModel):
     """At most `requests` in each window of `per_seconds` (fixed windows from the epoch)."""
 
-    requests: PositiveInt
-    per_seconds: PositiveInt
+    requests: Count
+    per_seconds: Count
 
 
 class Quota(BaseModel):
     """At most `requests` in each UTC calendar day or month."""
 
-    requests: PositiveInt
+    requests: Count
     period: Literal["day", "month"]
 
 

@@ -157,6 +157,8 @@ def test_a_rotation_without_grace_stops_the_old_key_at_once(
     assert tenant.machine.post("/verify-key").json()["code"] == "invalid_api_key"
     too_long = tenant.operator.client.post(rotate, json={"grace_seconds": 604_801})
     assert too_long.json()["code"] == "validation_failed"
+    not_a_number = tenant.operator.client.post(rotate, json={"grace_seconds": False})
+    assert not_a_number.json()["code"] == "validation_failed"
 
 
 def test_the_audit_log_tells_every_change_newest_first_and_no_secret(
