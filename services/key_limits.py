@@ -46,11 +46,24 @@ class KeyLimits:
     def admit(self, key: ApiKey) -> list[LimitState]:
         """Count the request against every limit of the key, all or none; the limits' state
         after it. KeyOverLimit when one is spent (nothing counted then)."""
+        states = self._admit(key, wait=True)
+        assert states is not None  # a waiting count always answers
+        return states
+
+    def admit_now(self, key: ApiKey) -> list[LimitState] | None:
+        """`admit` when the store answers without waiting (see RequestCounters.admit_now),
+        for a caller on the event loop; None when it would have to wait."""
+        return self._admit(key, wait=False)
+
+    def _admit(self, key: ApiKey, wait: bool) -> list[LimitState] | None:
         now = self._clock()
         windows = _windows(key, now)
         if not windows:
             return []
-        admission = self._counters.admit(key.app_id, key.id, windows)
+        count = self._counters.admit if wait else self._counters.admit_now
+        admission = count(key.app_id, key.id, windows)
+        if admission is None:
+            return None
         states = [
             _state(window, count, now, _length(key, window))
             for window, count in zip(windows, admission.counts, strict=True)

@@ -93,6 +93,10 @@ class RequestCounters(Protocol):
         """Count one request in every window, all or none: only when each is below its limit.
         Exact when many processes count one key at once; a window not seen before starts at 0."""
 
+    def admit_now(self, app_id: str, key_id: str, windows: Sequence[Window]) -> Admission | None:
+        """`admit` when it can answer without waiting on I/O or another writer (a local file
+        nobody is writing), for a caller on an event loop; None when it cannot."""
+
     def counts(self, app_id: str, key_id: str, windows: Sequence[Window]) -> tuple[int, ...]:
         """Each window's count so far, counting nothing."""
 

@@ -30,6 +30,9 @@ class DynamoRequestCounters:
                 return Admission(False, counts)
         raise StorageUnavailable("the request counters changed under every attempt")
 
+    def admit_now(self, app_id: str, key_id: str, windows: Sequence[Window]) -> Admission | None:
+        return None  # a network call: never on the caller's event loop
+
     def counts(self, app_id: str, key_id: str, windows: Sequence[Window]) -> tuple[int, ...]:
         state = self._table.get(app_id, key_id) or {}
         return tuple(_count(state, window) for window in windows)

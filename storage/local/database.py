@@ -5,7 +5,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -92,13 +92,14 @@ CREATE TABLE IF NOT EXISTS audit_events (
     doc TEXT NOT NULL,
     PRIMARY KEY (app_id, event_id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS request_counts (
+CREATE TABLE IF NOT EXISTS key_counts (
     app_id TEXT NOT NULL,
     key_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    window TEXT NOT NULL,
-    count INTEGER NOT NULL,
-    PRIMARY KEY (app_id, key_id, name)
+    rate_w TEXT,
+    rate_n INTEGER,
+    quota_w TEXT,
+    quota_n INTEGER,
+    PRIMARY KEY (app_id, key_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meters (
     app_id TEXT NOT NULL,
@@ -197,6 +198,25 @@ class Database:
         with self.writing() as connection:
             return connection.execute(sql, parameters).rowcount
 
+    def write_unsynced(
+        self, sql: str, parameters: Sequence[object], wait: bool = True
+    ) -> list[Any] | None:
+        """One statement committed on its own without an fsync, and the rows it returns: for
+        counts taken on every request, which a crash of the machine may lose a moment of.
+
+        `wait=False` gives up at once (None) when another writer holds the file, so that a
+        caller on the event loop never waits on one."""
+        if not self._writer.acquire(blocking=wait):
+            return None
+        try:
+            return self._unsynced(wait).execute(sql, parameters).fetchall()
+        except sqlite3.OperationalError as error:
+            if not wait and "locked" in str(error):  # another process writes: wait elsewhere
+                return None
+            raise StorageUnavailable(f"SQLite: {error}") from error
+        finally:
+            self._writer.release()
+
     def documents(
         self, model: type[Record], sql: str, parameters: Sequence[object] = ()
     ) -> list[Record]:
@@ -223,6 +243,19 @@ class Database:
         if connection is None:
             connection = self._open()
             self._local.connection = connection
+        return connection
+
+    def _unsynced(self, wait: bool) -> sqlite3.Connection:
+        """This thread's connection for unsynced writes, one that waits on other processes'
+        writers or one that does not."""
+        name = "unsynced" if wait else "unsynced_now"
+        connection: sqlite3.Connection | None = getattr(self._local, name, None)
+        if connection is None:
+            connection = self._open()
+            connection.execute("PRAGMA synchronous=NORMAL")
+            if not wait:
+                connection.execute("PRAGMA busy_timeout=0")
+            setattr(self._local, name, connection)
         return connection
 
     def _open(self) -> sqlite3.Connection:
