@@ -66,6 +66,8 @@ bench: install-dev
 	$(BIN)/python -m bench.ingest --backend aws
 	$(BIN)/python -m bench.summary --backend local
 	$(BIN)/python -m bench.summary --backend aws
+	$(BIN)/python -m bench.rejections
+	$(BIN)/python -m bench.rejections --backend aws
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.sign_in_flood
 	$(BIN)/python -m bench.console
