@@ -6,7 +6,7 @@ import errno
 import logging
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
@@ -27,7 +27,7 @@ from routers.operation_ids import operation_id, operator_operation_id
 from routers.password_work import create_limiter
 from routers.rate_limit_headers import RateLimitHeaders
 from routers.request_log import RequestLogMiddleware
-from services.container import Services, build_services
+from services.container import build_services
 from settings import Settings
 from storage.factory import open_storage
 
@@ -105,7 +105,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(services.spool.sweep)
     await anyio.to_thread.run_sync(services.uploads.resume_unfinished)
     await anyio.to_thread.run_sync(services.purge.resume)
-    retrying = asyncio.create_task(_retry_alerts_forever(services))
+    periodic = [
+        asyncio.create_task(_every(ALERT_RETRY_SECONDS, services.alerts.retry_failed)),
+        # Uploads another instance (or worker) left when it died are taken over from here.
+        asyncio.create_task(
+            _every(settings.upload_sweep_seconds, services.uploads.resume_unfinished)
+        ),
+    ]
     logger.info(
         "Wattkey %s is serving http://%s:%s on the %s backend, %s",
         app.version,
@@ -120,22 +126,24 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        retrying.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await retrying
+        for task in periodic:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         services.api_keys.close()
         await anyio.to_thread.run_sync(services.uploads.close)
         await anyio.to_thread.run_sync(services.purge.close)
         storage.lifecycle.close()
 
 
-async def _retry_alerts_forever(services: Services) -> None:
+async def _every(seconds: float, work: Callable[[], None]) -> None:
+    """Run `work` on a thread every `seconds`; a failure is logged and tried again later."""
     while True:
-        await asyncio.sleep(ALERT_RETRY_SECONDS)
+        await asyncio.sleep(seconds)
         try:
-            await anyio.to_thread.run_sync(services.alerts.retry_failed)
+            await anyio.to_thread.run_sync(work)
         except Exception:
-            logger.exception("retrying alert deliveries failed")
+            logger.exception("periodic work failed", extra={"work": work.__qualname__})
 
 
 def _check_port_free(host: str, port: int) -> None:

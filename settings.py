@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     recent_files_table: str = "recent_files"
     request_counts_table: str = "request_counts"
     audit_table: str = "audit"
+    leases_table: str = "leases"
     s3_bucket: str = "wattkey-uploads"
 
     alert_from_email: str | None = None
@@ -60,6 +61,10 @@ class Settings(BaseSettings):
     inline_ingest_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
     request_body_timeout_seconds: float = Field(default=30.0, gt=0)
     duplicate_window_hours: float = Field(default=24.0, ge=0)
+    # An instance holds each upload it reads for this long, renewing it while it works; every
+    # UPLOAD_SWEEP_SECONDS each instance takes over unfinished uploads whose lease ran out.
+    upload_lease_seconds: int = Field(default=45, ge=2, le=3600)
+    upload_sweep_seconds: float = Field(default=15.0, gt=0, le=3600)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # auto: readable lines on a terminal, JSON when the log goes to a file or a pipe.

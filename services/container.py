@@ -12,6 +12,7 @@ from services.health import HealthService
 from services.idempotency import IdempotencyService
 from services.incoming import Spool
 from services.key_limits import KeyLimits
+from services.leases import LeaseKeeper
 from services.processing import UploadProcessor
 from services.purges import ApplicationPurge
 from services.repeated_files import RepeatedFiles
@@ -90,6 +91,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
                 alerts,
                 repeats,
                 spool,
+                LeaseKeeper(storage.leases, settings.upload_lease_seconds),
             ),
             cursors,
             settings.inline_ingest_bytes,

@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 from services.errors import TooLarge
+from services.processes import is_running
 
 DEFAULT_FILENAME = "upload.csv"
 # Letters and digits of any script, `.`, `-`: safe in an object key and a path, and readable.
@@ -48,21 +49,11 @@ class Spool:
     def sweep(self) -> None:
         """Delete what processes that are gone (a crash, `kill -9`) left behind."""
         for path in self.folder.glob(f"*{SUFFIX}"):
-            if not _alive(int(path.name.split("-", 1)[0])):
+            if not is_running(int(path.name.split("-", 1)[0])):
                 path.unlink(missing_ok=True)
                 logger.info(
                     "removed a file a stopped process was receiving", extra={"file": path.name}
                 )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by another user
-        return True
-    return True
 
 
 class IncomingFile:

@@ -23,6 +23,7 @@ from services.errors import ErrorCode, NotFound
 from services.fair_workers import ClientsFirst, FairWorkers
 from services.file_reading import layout_of, open_csv
 from services.incoming import IncomingFile, Spool
+from services.leases import LeaseKeeper
 from services.meter_spans import MeterSpans
 from services.rejected_lines import RejectedLines, errors_key
 from services.repeated_files import RepeatedFiles
@@ -54,6 +55,10 @@ class _Gone(_Interrupted):
     """The upload's application was deleted."""
 
 
+class _LeaseLost(_Interrupted):
+    """Another process holds the upload now (ours ran out): it goes on from there."""
+
+
 class UploadProcessor:
     def __init__(
         self,
@@ -65,6 +70,7 @@ class UploadProcessor:
         alerts: AlertService,
         repeats: RepeatedFiles,
         spool: Spool,
+        leases: LeaseKeeper,
     ) -> None:
         self._uploads = uploads
         self._readings = readings
@@ -74,30 +80,47 @@ class UploadProcessor:
         self._alerts = alerts
         self._repeats = repeats
         self._spool = spool
+        self._leases = leases
+        self._in_hand: set[str] = set()  # uploads queued or being read by this process
         self._stopping = threading.Event()
         self._workers = FairWorkers(WORKERS, "ingest")
         self._clients = ClientsFirst()
 
+    def hold(self, upload: Upload) -> bool:
+        """Take the upload's lease before its record exists, so that no other instance starts
+        on it; False when another process holds it."""
+        return self._leases.take(_lease_of(upload))
+
+    def let_go(self, upload: Upload) -> None:
+        """Release the lease of an upload that will not be read (its record is gone)."""
+        self._leases.release(_lease_of(upload))
+
+    def handles(self, upload: Upload) -> bool:
+        """Whether this process has the upload queued or is reading it."""
+        return upload.upload_id in self._in_hand
+
     def now(self, app: Application, upload: Upload, incoming: IncomingFile) -> Upload:
         """Process while the client waits; an outage hands the upload to the workers.
         NotFound when the application was deleted meanwhile."""
+        report: Upload | None
         try:
             with self._clients.waiting():
                 report = self._process_or_fail(app, upload, incoming, background=False)
-        except _Gone:
-            incoming.discard()
-            raise NotFound(APPLICATION_GONE, ErrorCode.APPLICATION_DELETED) from None
-        except _Interrupted:
-            incoming.discard()
-            return upload
         except StorageUnavailable:
             logger.warning(
                 "storage unavailable; the upload continues in the background",
                 extra={"upload_id": upload.upload_id},
             )
-            self.later(app, upload, incoming)
+            self.later(app, upload, incoming)  # the lease goes with it
             return upload
+        except _Gone:
+            report = None
+        except _Interrupted:
+            report = upload
         incoming.discard()
+        self._leases.release(_lease_of(upload))
+        if report is None:
+            raise NotFound(APPLICATION_GONE, ErrorCode.APPLICATION_DELETED)
         return report
 
     def later(self, app: Application, upload: Upload, incoming: IncomingFile | None) -> None:
@@ -105,13 +128,27 @@ class UploadProcessor:
         each application's uploads in its own queue, so none waits behind another's."""
 
         def job() -> None:
-            self._in_background(app, upload, incoming)
+            try:
+                if self._leases.take(_lease_of(upload)):
+                    if incoming is None:
+                        logger.info(
+                            "reading an upload left unfinished",
+                            extra={"upload_id": upload.upload_id},
+                        )
+                    self._in_background(app, upload, incoming)
+            finally:
+                self._leases.release(_lease_of(upload))
+                self._in_hand.discard(upload.upload_id)
+                if incoming is not None:
+                    incoming.discard()
 
+        self._in_hand.add(upload.upload_id)
         self._workers.submit(app.id, job)
 
     def close(self) -> None:
         self._stopping.set()
         self._workers.close()
+        self._leases.close()
 
     def _in_background(
         self, app: Application, upload: Upload, incoming: IncomingFile | None
@@ -135,13 +172,10 @@ class UploadProcessor:
             retrying(self._process_or_fail, app, upload, incoming, background=True)
         except StorageUnavailable:
             logger.error(
-                "upload left unfinished until the next start", extra={"upload_id": upload.upload_id}
+                "upload left unfinished for a later sweep", extra={"upload_id": upload.upload_id}
             )
         except _Interrupted:
             logger.info("upload processing stopped", extra={"upload_id": upload.upload_id})
-        finally:
-            if incoming is not None:
-                incoming.discard()
 
     def _wait_unless_stopping(self, seconds: float) -> None:
         self._stopping.wait(seconds)
@@ -164,7 +198,7 @@ class UploadProcessor:
     def _process(
         self, app: Application, upload: Upload, incoming: IncomingFile | None, background: bool
     ) -> Upload:
-        self._go_on(app)
+        self._go_on(app, upload)
         upload = upload.model_copy(update={"status": "processing"})
         self._uploads.put(upload)
         source: AbstractContextManager[BinaryIO] = (
@@ -185,16 +219,19 @@ class UploadProcessor:
                 finished, spans = self._read(app, upload, file, background)
             except UnreadableFile as error:
                 finished = _failed(upload, str(error), error)
-        self._go_on(app)
+        self._go_on(app, upload)
         if finished.status == "completed":  # before the report says so: repeats look there
             self._repeats.remember(finished, spans)
         self._uploads.put(finished)
         return finished
 
-    def _go_on(self, app: Application) -> None:
-        """Raise _Interrupted when the server is stopping, _Gone when the application is."""
+    def _go_on(self, app: Application, upload: Upload) -> None:
+        """Raise _Interrupted when the server is stopping, _LeaseLost when another process has
+        the upload now, _Gone when the application is gone."""
         if self._stopping.is_set():
             raise _Interrupted
+        if not self._leases.holds(_lease_of(upload)):
+            raise _LeaseLost
         if self._applications.get(app.id) is None:
             raise _Gone
 
@@ -211,7 +248,7 @@ class UploadProcessor:
         try:
             try:
                 for batch in file:
-                    self._go_on(app)
+                    self._go_on(app, upload)
                     if background:
                         self._clients.give_way()
                     writer.add(batch.readings)
@@ -250,6 +287,10 @@ class UploadProcessor:
             }
         )
         return finished, meters.kept()
+
+
+def _lease_of(upload: Upload) -> str:
+    return f"upload:{upload.app_id}/{upload.upload_id}"
 
 
 def _failed(upload: Upload, reason: str, error: UnreadableFile | None = None) -> Upload:

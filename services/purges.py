@@ -21,19 +21,25 @@ class ApplicationPurge:
         self._storage = storage
         self._stopping = threading.Event()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purge")
+        self._pending: set[str] = set()  # queued or under way here: a sweep may ask again
 
     def start(self, app_id: str) -> None:
         self._storage.purges.add(app_id)
-        self._worker.submit(self._purge, app_id)
+        self._submit(app_id)
 
     def resume(self) -> None:
         """Finish what a previous run started."""
         for app_id in self._storage.purges.list():
-            self._worker.submit(self._purge, app_id)
+            self._submit(app_id)
 
     def close(self) -> None:
         self._stopping.set()
         self._worker.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, app_id: str) -> None:
+        if app_id not in self._pending:
+            self._pending.add(app_id)
+            self._worker.submit(self._purge, app_id)
 
     def _purge(self, app_id: str) -> None:
         try:
@@ -45,6 +51,8 @@ class ApplicationPurge:
         except StorageUnavailable:
             logger.warning("deleting an application's data stopped; the next start goes on")
             return
+        finally:
+            self._pending.discard(app_id)
         logger.info("an application's data is deleted", extra={"app_id": app_id})
 
     def _delete_everything(self, app_id: str) -> None:

@@ -193,11 +193,15 @@ class UploadService:
         return read_back(self._objects, upload.errors_key)
 
     def resume_unfinished(self) -> None:
-        """Go on with every upload a previous run accepted but did not finish: a repeat takes
+        """Go on with every unfinished upload no live process is reading (one that died left
+        it, or this one before a restart; run at start and then periodically): a repeat takes
         its original's outcome once there is one; an upload whose application is gone (it was
-        deleted while the file arrived) is deleted with the rest of that application's data."""
+        deleted while the file arrived) is deleted with the rest of that application's data.
+        Each upload's lease lets one process of all instances read it."""
         gone: set[str] = set()
         for upload in self._uploads.list_unfinished():
+            if self._processor.handles(upload):
+                continue
             app = self._applications.get(upload.app_id)
             if app is None:
                 gone.add(upload.app_id)
@@ -231,6 +235,7 @@ class UploadService:
             self._uploads.put(repeat)
             return repeat
         self._objects.put_file(upload.object_key, incoming.path, incoming.sha256)
+        self._processor.hold(upload)  # before the record: no other instance's sweep starts on it
         try:
             self._uploads.put(upload)
         except BaseException:
@@ -242,6 +247,7 @@ class UploadService:
         return upload
 
     def _forget(self, upload: Upload) -> None:
+        self._processor.let_go(upload)
         with contextlib.suppress(StorageUnavailable):
             self._objects.delete(upload.object_key)
             self._uploads.delete(upload.app_id, upload.upload_id)

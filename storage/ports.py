@@ -15,6 +15,7 @@ from storage.records import (
     AuditEvent,
     ChannelName,
     IdempotencyRecord,
+    Lease,
     MeterSpan,
     Page,
     RangeTotals,
@@ -156,6 +157,18 @@ class RecentFiles(Protocol):
     def delete_app(self, app_id: str) -> None: ...
 
 
+class Leases(Protocol):
+    """Who does which piece of work for now, seen alike by every instance and worker."""
+
+    def claim(self, lease: Lease, now: int, replacing: str | None = None) -> Lease | None:
+        """Hold `lease` unless another owner (other than `replacing`) holds its name past
+        `now`: that holder is returned and nothing is written. Claiming one's own lease again
+        renews it. Atomic across instances."""
+
+    def release(self, name: str, owner: str) -> None:
+        """Drop the lease, only while `owner` holds it."""
+
+
 class ReadingWriter(Protocol):
     """Merges the readings of one upload into the store (see `Readings.writer`)."""
 
@@ -268,6 +281,7 @@ class Storage:
     applications: Applications
     api_keys: ApiKeys
     uploads: Uploads
+    leases: Leases
     idempotency_keys: IdempotencyKeys
     recent_files: RecentFiles
     readings: Readings

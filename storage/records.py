@@ -95,6 +95,14 @@ class RecentFile(BaseModel):
     spans: list[MeterSpan] | None = None
 
 
+class Lease(NamedTuple):
+    """Work that one owner (an instance's process) does alone until `expires_at` (epoch s)."""
+
+    name: str
+    owner: str
+    expires_at: int
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None

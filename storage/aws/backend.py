@@ -13,6 +13,7 @@ from storage.aws.accounts import DynamoRevokedTokens, DynamoUsers
 from storage.aws.applications import DynamoApiKeys, DynamoApplications, DynamoPurges
 from storage.aws.counters import DynamoRequestCounters
 from storage.aws.errors import GuardedClient, error_code
+from storage.aws.leases import DynamoLeases
 from storage.aws.objects import S3Objects
 from storage.aws.readings import DynamoMeters, DynamoReadings
 from storage.aws.repeats import DynamoIdempotencyKeys, DynamoRecentFiles
@@ -140,6 +141,7 @@ def open_aws_storage(settings: Settings) -> Storage:
         applications=DynamoApplications(table(schema.applications)),
         api_keys=DynamoApiKeys(table(schema.api_keys)),
         uploads=DynamoUploads(table(schema.uploads)),
+        leases=DynamoLeases(table(schema.leases)),
         idempotency_keys=DynamoIdempotencyKeys(table(schema.idempotency_keys)),
         recent_files=DynamoRecentFiles(table(schema.recent_files)),
         readings=DynamoReadings(table(schema.usage), pool),

@@ -96,6 +96,7 @@ class Schema:
     recent_files: TableDefinition
     request_counts: TableDefinition
     audit: TableDefinition
+    leases: TableDefinition
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Schema":
@@ -148,6 +149,9 @@ class Schema:
             audit=TableDefinition(settings.audit_table, ("app_id", "event_id")),
             request_counts=TableDefinition(
                 settings.request_counts_table, ("app_id", "key_id"), expires_attribute="expires_at"
+            ),
+            leases=TableDefinition(
+                settings.leases_table, ("name",), expires_attribute="expires_at"
             ),
         )
 

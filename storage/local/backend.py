@@ -11,6 +11,7 @@ from storage.local.applications import SqliteApiKeys, SqliteApplications, Sqlite
 from storage.local.audit import SqliteAuditLog
 from storage.local.counters import SqliteRequestCounters
 from storage.local.database import Database
+from storage.local.leases import SqliteLeases
 from storage.local.objects import FolderObjects
 from storage.local.readings import SqliteMeters, SqliteReadings
 from storage.local.repeats import SqliteIdempotencyKeys, SqliteRecentFiles
@@ -55,6 +56,7 @@ def open_local_storage(data_dir: Path) -> Storage:
         applications=SqliteApplications(database),
         api_keys=SqliteApiKeys(database),
         uploads=SqliteUploads(database),
+        leases=SqliteLeases(database),
         idempotency_keys=SqliteIdempotencyKeys(database),
         recent_files=SqliteRecentFiles(database),
         readings=SqliteReadings(database),

@@ -69,6 +69,11 @@ CREATE INDEX IF NOT EXISTS alerts_to_retry ON alerts (failed_deliveries)
 CREATE TABLE IF NOT EXISTS purges (
     app_id TEXT PRIMARY KEY
 );
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     app_id TEXT NOT NULL,
     key TEXT NOT NULL,
