@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, field_validator
 
+from services import metrics
 from services.clock import new_id, now_text
 from services.cursors import CursorSeal
 from services.errors import ErrorCode, InProgress, NotFound
@@ -229,6 +230,7 @@ class UploadService:
         if original is not None:
             repeat = _repeat_of(upload, original)
             self._uploads.put(repeat)
+            metrics.upload_finished("duplicate")
             return repeat
         self._objects.put_file(upload.object_key, incoming.path, incoming.sha256)
         try:
