@@ -49,6 +49,7 @@ from storage.factory import open_storage
 
 logger = logging.getLogger("wattkey")
 ALERT_RETRY_SECONDS = 60
+RETENTION_SWEEP_SECONDS = 3600
 # Each of these serves one application, as its key holder at `/...` and as its operator at
 # `/app/{app_id}/...`.
 APPLICATION_ROUTES = (uploads, usage, meters, alerts)
@@ -123,6 +124,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(services.uploads.resume_unfinished)
     await anyio.to_thread.run_sync(services.purge.resume)
     retrying = asyncio.create_task(_retry_alerts_forever(services))
+    sweeping = asyncio.create_task(_sweep_old_uploads_forever(services))
     logger.info(
         "Wattkey %s is serving http://%s:%s on the %s backend, %s",
         app.version,
@@ -137,9 +139,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        retrying.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await retrying
+        for task in (retrying, sweeping):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         services.api_keys.close()
         await anyio.to_thread.run_sync(services.uploads.close)
         await anyio.to_thread.run_sync(services.purge.close)
@@ -153,6 +156,18 @@ async def _retry_alerts_forever(services: Services) -> None:
             await anyio.to_thread.run_sync(services.alerts.retry_failed)
         except Exception:
             logger.exception("retrying alert deliveries failed")
+
+
+async def _sweep_old_uploads_forever(services: Services) -> None:
+    """At startup, then every hour; on the aws backend TTL and lifecycle rules do it instead."""
+    if services.retention is None:
+        return
+    while True:
+        try:
+            await anyio.to_thread.run_sync(services.retention.sweep)
+        except Exception:
+            logger.exception("deleting old uploads failed")
+        await asyncio.sleep(RETENTION_SWEEP_SECONDS)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     inline_ingest_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
     request_body_timeout_seconds: float = Field(default=30.0, gt=0)
     duplicate_window_hours: float = Field(default=24.0, ge=0)
+    # Unset: uploads' raw files and records are kept forever; readings always are.
+    retention_days: int | None = Field(default=None, ge=1)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # auto: readable lines on a terminal, JSON when the log goes to a file or a pipe.
