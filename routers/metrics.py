@@ -10,14 +10,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services import metrics
 
-router = APIRouter(tags=["health"])
+# Out of the OpenAPI document: it is for Prometheus, not for the API's clients.
+router = APIRouter(include_in_schema=False)
 
 
-@router.get(
-    "/metrics",
-    response_class=Response,
-    responses={200: {"content": {metrics.CONTENT_TYPE: {}}, "description": "Prometheus text"}},
-)
+@router.get("/metrics", response_class=Response)
 def metrics_text() -> Response:
     # A plain `def`: with several workers the figures are read from their files.
     return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
