@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from services.clock import to_text, utc_now
 from storage.ports import Objects, Uploads
+from storage.records import Upload
 
 BATCH = 500
 logger = logging.getLogger(__name__)
@@ -36,11 +37,17 @@ class RetentionSweep:
         deleted = 0
         while batch := self._uploads.finished_before(before, BATCH):
             for upload in batch:
-                # A repeat's record names its original's file, not one of its own: the
-                # original is older and swept with its own folder.
-                self._objects.delete_prefix(f"uploads/{upload.app_id}/{upload.upload_id}/")
-                self._uploads.delete(upload.app_id, upload.upload_id)
+                self._delete(upload)
             deleted += len(batch)
         if deleted:
             logger.info("retention: deleted old uploads", extra={"uploads": deleted})
         return deleted
+
+    def _delete(self, upload: Upload) -> None:
+        # A repeat names its original's files, not its own: the original is older and is
+        # swept with them.
+        if upload.duplicate_of is None:
+            self._objects.delete_prefix(f"uploads/{upload.app_id}/{upload.upload_id}/")
+            if upload.errors_key is not None:  # beside the folder, not in it
+                self._objects.delete(upload.errors_key)
+        self._uploads.delete(upload.app_id, upload.upload_id)

@@ -4,11 +4,16 @@ bucket's lifecycle rule and the uploads table's TTL do it."""
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from services.container import Services
+from services.errors import NotFound
 from services.retention import RetentionSweep
+from services.uploads import UploadOptions
 from storage.aws.objects import RETENTION_RULE
 from storage.local.backend import open_local_storage
 from storage.ports import Storage
-from storage.records import ReadingQuery, Upload
+from storage.records import Application, ReadingQuery, Upload
 from tests.aws_servers import AwsServers, OpenAws, server_client
 from tests.contract.readings import read_all, write
 
@@ -29,14 +34,14 @@ def stored_upload(
             "size_bytes": 4,
             "sha256": "0" * 64,
             "object_key": f"uploads/{APP}/{upload_id}/m.csv",
-            "errors_key": f"uploads/{APP}/{upload_id}/errors.csv",
+            "errors_key": f"uploads/{APP}/{upload_id}.errors.csv",
             "created_at": created,
         }
     )
     source = tmp_path / f"{upload_id}.csv"
     source.write_bytes(b"data")
     storage.objects.put_file(upload.object_key, source, upload.sha256)
-    storage.objects.put_file(f"uploads/{APP}/{upload_id}/errors.csv", source, upload.sha256)
+    storage.objects.put_file(f"uploads/{APP}/{upload_id}.errors.csv", source, upload.sha256)
     storage.uploads.put(upload)
     return upload
 
@@ -60,9 +65,11 @@ def test_the_sweep_deletes_old_finished_uploads_and_their_files_and_keeps_readin
         assert storage.uploads.get(APP, gone.upload_id) is None
         assert not (objects / gone.object_key).exists()
         assert not (objects / gone.object_key).parent.exists()
+        assert not (objects / f"uploads/{APP}/{gone.upload_id}.errors.csv").exists()
     for kept in (recent, waiting):  # too young, or not read yet: kept whatever its age
         assert storage.uploads.get(APP, kept.upload_id) == kept
         assert (objects / kept.object_key).read_bytes() == b"data"
+        assert (objects / f"uploads/{APP}/{kept.upload_id}.errors.csv").exists()
     readings = read_all(storage, ReadingQuery(app_id=APP, meter_id="m-1"))
     assert [(r.timestamp, r.kwh) for r in readings] == [("2026-05-01T00:00:00Z", 1.5)]
     storage.lifecycle.close()
@@ -100,3 +107,32 @@ def test_on_aws_prepare_sets_the_lifecycle_rule_and_ttl_and_finished_items_carry
     assert int(items["up_done"]["expires_at"]["N"]) == int(created) + 30 * 86_400
     assert "expires_at" not in items["up_waiting"]
     assert storage.uploads.get(APP, "up_done") == done
+
+
+BAD_LINES = b"meter_id,timestamp,kwh\nm-1,2026-05-01T00:00:00Z,1.5\nm-1,not a time,2\n"
+
+
+@pytest.mark.parametrize("storage", ["local"], indirect=True)
+def test_a_repeat_of_a_swept_upload_answers_its_errors_file_with_a_404(
+    services: Services, app: Application, storage: Storage
+) -> None:
+    def send() -> Upload:
+        incoming = services.spool.receive("m.csv")
+        incoming.write(BAD_LINES)
+        reports, _ = services.uploads.accept(app, [incoming], UploadOptions())
+        return reports[0]
+
+    original = send()
+    repeat = send()
+    assert repeat.duplicate_of == original.upload_id
+    now = datetime.now(UTC)
+    month_ago = (now - timedelta(days=31)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    storage.uploads.put(original.model_copy(update={"created_at": month_ago}))
+    sweep = RetentionSweep(storage.uploads, storage.objects, 30, clock=lambda: now)
+
+    assert repeat.errors_key is not None
+    assert sweep.sweep() == 1
+    assert services.uploads.get(app, repeat.upload_id).rows_rejected == 1
+
+    with pytest.raises(NotFound, match="no longer kept"):
+        services.uploads.rejected_lines(app, repeat.upload_id)
