@@ -4,11 +4,15 @@ import asyncio
 import contextlib
 import errno
 import logging
+import os
+import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from pathlib import Path
 
 import anyio
 import uvicorn
@@ -18,21 +22,34 @@ from fastapi_offline import FastAPIOffline
 
 import console
 from logging_config import configure_logging
-from routers import alerts, api_keys, applications, auth, health, meters, uploads, usage
+from routers import (
+    alerts,
+    api_keys,
+    applications,
+    auth,
+    health,
+    meters,
+    metrics,
+    uploads,
+    usage,
+)
 from routers.body_limit import BodyLimitMiddleware
 from routers.console import console_router, missing_note
 from routers.deps import KEY_HOLDER, OPERATOR
 from routers.errors import UnexpectedErrorMiddleware, install_error_handlers
+from routers.metrics import MetricsMiddleware
 from routers.operation_ids import operation_id, operator_operation_id
 from routers.password_work import create_limiter
 from routers.rate_limit_headers import RateLimitHeaders
 from routers.request_log import RequestLogMiddleware
 from services.container import build_services
+from services.metrics import MULTIPROCESS_FOLDER
 from settings import Settings
 from storage.factory import open_storage
 
 logger = logging.getLogger("wattkey")
 ALERT_RETRY_SECONDS = 60
+RETENTION_SWEEP_SECONDS = 3600
 # Each of these serves one application, as its key holder at `/...` and as its operator at
 # `/app/{app_id}/...`.
 APPLICATION_ROUTES = (uploads, usage, meters, alerts)
@@ -59,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     # Routes are matched in order: machine clients' routes, the busiest, come first.
-    for router in (api_keys.key_holder_router, health.router):
+    for router in (api_keys.key_holder_router, health.router, metrics.router):
         app.include_router(router)
     for module in APPLICATION_ROUTES:
         app.include_router(module.routes(KEY_HOLDER))
@@ -90,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestLogMiddleware)
     return app
 
@@ -112,6 +130,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             _every(settings.upload_sweep_seconds, services.uploads.resume_unfinished)
         ),
     ]
+    if services.retention is not None:  # on the aws backend TTL and lifecycle rules do it
+        periodic.append(
+            asyncio.create_task(
+                _every(RETENTION_SWEEP_SECONDS, services.retention.sweep, at_once=True)
+            )
+        )
     logger.info(
         "Wattkey %s is serving http://%s:%s on the %s backend, %s",
         app.version,
@@ -136,14 +160,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         storage.lifecycle.close()
 
 
-async def _every(seconds: float, work: Callable[[], None]) -> None:
-    """Run `work` on a thread every `seconds`; a failure is logged and tried again later."""
-    while True:
+async def _every(seconds: float, work: Callable[[], object], at_once: bool = False) -> None:
+    """Run `work` on a thread every `seconds` (first at once, or after `seconds`); a failure
+    is logged and tried again later."""
+    if not at_once:
         await asyncio.sleep(seconds)
+    while True:
         try:
             await anyio.to_thread.run_sync(work)
         except Exception:
             logger.exception("periodic work failed", extra={"work": work.__qualname__})
+        await asyncio.sleep(seconds)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -168,16 +195,35 @@ def main() -> None:
     except ValueError as error:  # pydantic's ValidationError is one too
         sys.exit(f"wattkey: {error}")
     _check_port_free(settings.app_host, settings.app_port)
-    uvicorn.run(
-        "server:create_app",
-        factory=True,
-        host=settings.app_host,
-        port=settings.app_port,
-        workers=settings.web_concurrency,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-    )
+    shared_metrics = _metrics_folder(settings.web_concurrency)
+    try:
+        uvicorn.run(
+            "server:create_app",
+            factory=True,
+            host=settings.app_host,
+            port=settings.app_port,
+            workers=settings.web_concurrency,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+        )
+    finally:
+        if shared_metrics is not None:
+            shutil.rmtree(shared_metrics, ignore_errors=True)
+
+
+def _metrics_folder(workers: int) -> Path | None:
+    """With several workers, a fresh folder where each keeps its metrics for /metrics to add
+    up. Named in the environment before they start: prometheus_client reads it on import.
+
+    Workers that exit leave their files: counters and histograms of a run never go down.
+    (prometheus_client's mark_process_dead concerns only live gauges, which there are none of.)
+    """
+    if workers == 1:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="wattkey-metrics-"))
+    os.environ[MULTIPROCESS_FOLDER] = str(folder)
+    return folder
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # UPLOAD_SWEEP_SECONDS each instance takes over unfinished uploads whose lease ran out.
     upload_lease_seconds: int = Field(default=45, ge=2, le=3600)
     upload_sweep_seconds: float = Field(default=15.0, gt=0, le=3600)
+    # Unset: uploads' raw files and records are kept forever; readings always are.
+    retention_days: int | None = Field(default=None, ge=1)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # auto: readable lines on a terminal, JSON when the log goes to a file or a pipe.

@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterable, Sequence
 
+from services import metrics
 from services.clock import now_text
 from services.csv_reader import is_consumption
 from services.cursors import CursorSeal
@@ -106,6 +107,13 @@ class AlertService:
         return self._send(channel, alert, app, delivery.target, attempts=delivery.attempts + 1)
 
     def _send(
+        self, channel: AlertChannel, alert: Alert, app: Application, target: str, attempts: int
+    ) -> Delivery:
+        delivery = self._attempt(channel, alert, app, target, attempts)
+        metrics.alert_delivered(delivery.channel, delivery.status)
+        return delivery
+
+    def _attempt(
         self, channel: AlertChannel, alert: Alert, app: Application, target: str, attempts: int
     ) -> Delivery:
         try:

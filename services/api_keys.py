@@ -15,6 +15,7 @@ from typing import NamedTuple
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator
 
+from services import metrics
 from services.audit import AuditService
 from services.clock import new_id, now_text, to_text, utc_now
 from services.errors import ErrorCode, InvalidInput, NotFound, StorageUnavailable, Unauthorized
@@ -67,6 +68,14 @@ class KeyTerms(BaseModel):
             return value.astimezone(UTC)
         except OverflowError:
             raise ValueError("must be inside the years 0001 to 9999 in UTC") from None
+
+
+class _Refused(Exception):
+    """A key refused, and why: counted in the metrics, never told to the client."""
+
+    def __init__(self, outcome: str) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
 
 
 class VerifiedKey(NamedTuple):
@@ -178,24 +187,40 @@ class ApiKeyService:
         if verified is None:
             return None
         if verified.expires_at <= time.time():
+            metrics.key_verified("expired", cached=True)
             raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
         if refresh:
             self._refresher.submit(self._refresh, secret, key_hash)
+        metrics.key_verified("valid", cached=True)
         return verified
 
     def close(self) -> None:
         self._refresher.shutdown(wait=False, cancel_futures=True)
 
     def verify(self, secret: str) -> VerifiedKey:
+        """The key of a request, checked in storage, then cached."""
+        try:
+            verified = self._verify(secret)
+        except _Refused as refused:
+            metrics.key_verified(refused.outcome, cached=False)
+            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY) from None
+        metrics.key_verified("valid", cached=False)
+        return verified
+
+    def _verify(self, secret: str) -> VerifiedKey:
         if not KEY_SHAPE.fullmatch(secret):
-            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
+            raise _Refused("malformed")
         key_hash = self._hash(secret)
         key = self._api_keys.find_by_hash(key_hash)
-        if key is None or not hmac.compare_digest(key.key_hash, key_hash) or not is_active(key):
-            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
+        if key is None or not hmac.compare_digest(key.key_hash, key_hash):
+            raise _Refused("unknown")
+        if key.revoked_at is not None:
+            raise _Refused("revoked")
+        if not is_active(key):
+            raise _Refused("expired")
         app = self._applications.get(key.app_id)
         if app is None:
-            raise Unauthorized(BAD_KEY, ErrorCode.INVALID_API_KEY)
+            raise _Refused("unknown")  # its application was deleted
         self._record_use(key)
         expires_at = (
             datetime.fromisoformat(key.expires_at).timestamp() if key.expires_at else float("inf")
@@ -207,8 +232,8 @@ class ApiKeyService:
 
     def _refresh(self, secret: str, key_hash: str) -> None:
         try:
-            self.verify(secret)
-        except Unauthorized:
+            self._verify(secret)  # not a request's verification: not counted
+        except _Refused:
             with self._cache_lock:
                 self._cache.pop(key_hash, None)
         except StorageUnavailable:

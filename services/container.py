@@ -16,6 +16,7 @@ from services.leases import LeaseKeeper
 from services.processing import UploadProcessor
 from services.purges import ApplicationPurge
 from services.repeated_files import RepeatedFiles
+from services.retention import RetentionSweep
 from services.sign_in_throttle import SignInThrottle
 from services.uploads import UploadService
 from services.usage import UsageService
@@ -37,6 +38,7 @@ class Services:
     health: HealthService
     purge: ApplicationPurge
     spool: Spool
+    retention: RetentionSweep | None  # None: uploads are kept forever
 
 
 def build_services(settings: Settings, storage: Storage) -> Services:
@@ -102,4 +104,9 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         health=HealthService(storage.lifecycle),
         purge=purge,
         spool=spool,
+        retention=(
+            RetentionSweep(storage.uploads, storage.objects, settings.retention_days)
+            if settings.retention_days
+            else None
+        ),
     )

@@ -16,6 +16,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from services import metrics
 from services.alerts import AlertService, BreachTracker
 from services.clock import creation_order, now_text
 from services.csv_reader import CsvFile, UnreadableFile
@@ -186,14 +187,15 @@ class UploadProcessor:
         """Process; an unexpected error fails the upload (and is logged) rather than looping.
         `background`: no client waits for it, so it gives way to those that do."""
         try:
-            return self._process(app, upload, incoming, background)
+            finished = self._process(app, upload, incoming, background)
         except (StorageUnavailable, _Interrupted):
             raise
         except Exception:
             logger.exception("upload processing failed", extra={"upload_id": upload.upload_id})
-            failed = _failed(upload, INTERNAL_ERROR)
-            self._uploads.put(failed)
-            return failed
+            finished = _failed(upload, INTERNAL_ERROR)
+            self._uploads.put(finished)
+        metrics.upload_finished(finished.status, finished.rows_accepted)
+        return finished
 
     def _process(
         self, app: Application, upload: Upload, incoming: IncomingFile | None, background: bool

@@ -3,12 +3,14 @@ every problem of a file, and dry runs that read files without keeping anything."
 
 import contextlib
 import hashlib
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, field_validator
 
+from services import metrics
 from services.clock import new_id, now_text
 from services.cursors import CursorSeal
 from services.errors import ErrorCode, InProgress, NotFound
@@ -43,6 +45,10 @@ __all__ = [
 
 NO_UPLOAD = "No upload with this id."
 
+ERRORS_GONE = (
+    "This upload's errors file is no longer kept (it repeats an upload older than the "
+    "retention); its report still lists the first 100 problems."
+)
 STILL_READING = "The upload is still being read; its errors file is ready when it is finished."
 READ_RETRY_SECONDS = 2
 
@@ -190,7 +196,12 @@ class UploadService:
             raise InProgress(STILL_READING, READ_RETRY_SECONDS)
         if upload.errors_key is None:  # a file refused whole, or one without a bad line
             return as_csv(upload.errors)
-        return read_back(self._objects, upload.errors_key)
+        chunks = read_back(self._objects, upload.errors_key)
+        try:  # opened now: a file that is gone is a 404, not an answer broken off
+            first = next(chunks, b"")
+        except FileNotFoundError:
+            raise NotFound(ERRORS_GONE) from None
+        return itertools.chain([first], chunks)
 
     def resume_unfinished(self) -> None:
         """Go on with every unfinished upload no live process is reading (one that died left
@@ -233,6 +244,7 @@ class UploadService:
         if original is not None:
             repeat = _repeat_of(upload, original)
             self._uploads.put(repeat)
+            metrics.upload_finished("duplicate")
             return repeat
         self._objects.put_file(upload.object_key, incoming.path, incoming.sha256)
         self._processor.hold(upload)  # before the record: no other instance's sweep starts on it

@@ -121,6 +121,11 @@ class Uploads(Protocol):
     def delete_app(self, app_id: str) -> None:
         """Forget every upload record of the application."""
 
+    def finished_before(self, created_before: str, limit: int) -> list[Upload]:
+        """Up to `limit` finished uploads of any application created before that moment, for
+        the retention sweep. The aws backend answers none: DynamoDB's TTL and the bucket's
+        lifecycle rule delete them there."""
+
 
 class IdempotencyKeys(Protocol):
     """Requests made under an Idempotency-Key, and the first answer to each."""

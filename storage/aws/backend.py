@@ -125,7 +125,9 @@ def open_aws_storage(settings: Settings) -> Storage:
     clients = AwsClients.create(settings)
     schema = Schema.from_settings(settings)
     pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="dynamodb-write")
-    objects = S3Objects(clients.s3, settings.s3_bucket, settings.aws_region)
+    objects = S3Objects(
+        clients.s3, settings.s3_bucket, settings.aws_region, settings.retention_days
+    )
 
     def table(definition: TableDefinition) -> Table:
         return Table(clients.dynamodb, definition)
@@ -140,7 +142,7 @@ def open_aws_storage(settings: Settings) -> Storage:
         revoked_tokens=DynamoRevokedTokens(table(schema.revoked_tokens)),
         applications=DynamoApplications(table(schema.applications)),
         api_keys=DynamoApiKeys(table(schema.api_keys)),
-        uploads=DynamoUploads(table(schema.uploads)),
+        uploads=DynamoUploads(table(schema.uploads), settings.retention_days),
         leases=DynamoLeases(table(schema.leases)),
         idempotency_keys=DynamoIdempotencyKeys(table(schema.idempotency_keys)),
         recent_files=DynamoRecentFiles(table(schema.recent_files)),

@@ -11,15 +11,47 @@ from botocore.exceptions import ClientError
 from storage.aws.errors import GuardedClient, error_code
 
 MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound", "NoSuchBucket"})
+RETENTION_RULE = "wattkey-retention"
+UPLOADS_PREFIX = "uploads/"
 
 
 class S3Objects:
-    def __init__(self, s3: GuardedClient, bucket: str, region: str) -> None:
+    def __init__(
+        self, s3: GuardedClient, bucket: str, region: str, retention_days: int | None = None
+    ) -> None:
         self._s3 = s3
         self.bucket = bucket
         self._region = region
+        self._retention_days = retention_days
 
     def prepare(self) -> None:
+        self._create_bucket()
+        if self._retention_days is not None:
+            self._expire_uploads(self._retention_days)
+
+    def _expire_uploads(self, days: int) -> None:
+        """The lifecycle rule that deletes raw files (and errors files) `days` after they were
+        written; the bucket's other rules stay. Written again on every start: idempotent."""
+        try:
+            rules = self._s3.expecting(
+                "NoSuchLifecycleConfiguration"
+            ).get_bucket_lifecycle_configuration(Bucket=self.bucket)["Rules"]
+        except ClientError as error:
+            if error_code(error) != "NoSuchLifecycleConfiguration":
+                raise
+            rules = []
+        ours = {
+            "ID": RETENTION_RULE,
+            "Filter": {"Prefix": UPLOADS_PREFIX},
+            "Status": "Enabled",
+            "Expiration": {"Days": days},
+        }
+        others = [rule for rule in rules if rule.get("ID") != RETENTION_RULE]
+        self._s3.put_bucket_lifecycle_configuration(
+            Bucket=self.bucket, LifecycleConfiguration={"Rules": [*others, ours]}
+        )
+
+    def _create_bucket(self) -> None:
         try:
             self._s3.expecting(*MISSING_CODES).head_bucket(Bucket=self.bucket)
             return

@@ -129,6 +129,8 @@ class Schema:
                 settings.uploads_table,
                 ("app_id", "upload_id"),
                 (Index(UNFINISHED_INDEX, ("unfinished",)),),
+                # Only finished uploads carry it, and only with RETENTION_DAYS.
+                expires_attribute="expires_at" if settings.retention_days else None,
             ),
             alerts=TableDefinition(
                 settings.alerts_table,

@@ -1,6 +1,7 @@
 """Upload records, alerts and audit events: newest first by time-ordered ids, plus a sparse
 index for the records that need attention."""
 
+from datetime import datetime
 from typing import Generic
 
 from storage.aws.schema import FAILED_DELIVERIES_INDEX, UNFINISHED_INDEX
@@ -9,6 +10,8 @@ from storage.cursors import decode_cursor
 from storage.records import Alert, AuditEvent, Page, Upload
 
 FLAGGED = "1"
+EXPIRES_AT = "expires_at"
+DAY_SECONDS = 86_400
 
 
 class _NewestFirst(Generic[M]):
@@ -63,11 +66,23 @@ class _NewestFirst(Generic[M]):
 
 
 class DynamoUploads:
-    def __init__(self, table: Table) -> None:
+    """With a retention, a finished upload's item carries `expires_at` (epoch seconds: its
+    creation plus the retention) for DynamoDB's TTL; an unfinished one never does, so it
+    cannot expire before it is processed."""
+
+    def __init__(self, table: Table, retention_days: int | None = None) -> None:
+        self._table = table
         self._records = _NewestFirst(table, Upload, "unfinished", UNFINISHED_INDEX)
+        self._retention_seconds = retention_days * DAY_SECONDS if retention_days else None
 
     def put(self, upload: Upload) -> None:
-        self._records.put(upload, upload.app_id, upload.upload_id, not upload.finished)
+        if self._retention_seconds is None or not upload.finished:
+            self._records.put(upload, upload.app_id, upload.upload_id, not upload.finished)
+            return
+        created = datetime.fromisoformat(upload.created_at).timestamp()
+        expires_at = int(created) + self._retention_seconds
+        item = self._table.document(upload, upload.app_id, upload.upload_id)
+        self._table.put({**item, EXPIRES_AT: {"N": str(expires_at)}})
 
     def get(self, app_id: str, upload_id: str) -> Upload | None:
         return self._records.get(app_id, upload_id)
@@ -83,6 +98,9 @@ class DynamoUploads:
 
     def delete_app(self, app_id: str) -> None:
         self._records.delete_app(app_id)
+
+    def finished_before(self, created_before: str, limit: int) -> list[Upload]:
+        return []  # TTL deletes them
 
 
 class DynamoAlerts:

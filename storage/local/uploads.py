@@ -39,6 +39,14 @@ class SqliteUploads:
     def delete_app(self, app_id: str) -> None:
         _delete_app(self._db, "uploads", app_id)
 
+    def finished_before(self, created_before: str, limit: int) -> list[Upload]:
+        return self._db.documents(
+            Upload,
+            "SELECT doc FROM uploads WHERE unfinished = 0"
+            " AND json_extract(doc, '$.created_at') < ? LIMIT ?",
+            (created_before, limit),
+        )
+
 
 class SqliteAlerts:
     def __init__(self, database: Database) -> None:
