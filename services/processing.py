@@ -90,10 +90,12 @@ class UploadProcessor:
     def hold(self, upload: Upload) -> bool:
         """Take the upload's lease before its record exists, so that no other instance starts
         on it; False when another process holds it."""
+        self._in_hand.add(upload.upload_id)  # this process's own sweep leaves it alone too
         return self._leases.take(_lease_of(upload))
 
     def let_go(self, upload: Upload) -> None:
-        """Release the lease of an upload that will not be read (its record is gone)."""
+        """Release the upload's lease: it is read, or it never will be (its record is gone)."""
+        self._in_hand.discard(upload.upload_id)
         self._leases.release(_lease_of(upload))
 
     def handles(self, upload: Upload) -> bool:
@@ -119,7 +121,7 @@ class UploadProcessor:
         except _Interrupted:
             report = upload
         incoming.discard()
-        self._leases.release(_lease_of(upload))
+        self.let_go(upload)
         if report is None:
             raise NotFound(APPLICATION_GONE, ErrorCode.APPLICATION_DELETED)
         return report

@@ -123,3 +123,22 @@ def test_an_upload_is_read_by_one_instance_while_the_others_sweep(
     assert readings == days * 96 * METERS
     assert [alert["breach_count"] for alert in alerts] == [breaches(days)]
     assert LEFT_UNFINISHED not in second.log()
+
+
+def test_an_upload_read_while_the_client_waits_is_not_taken_by_its_own_instances_sweep(
+    tmp_path: Path, fresh_env: dict[str, str]
+) -> None:
+    env = {**fresh_env, "UPLOAD_SWEEP_SECONDS": "0.05"}
+    server = ServerProcess(env=env, log_path=tmp_path / "log").start()
+    try:
+        operator = Operator.register(server.url)
+        key = operator.create_key(operator.create_app(threshold_kwh=THRESHOLD)["id"])
+        with machine(server.url, key) as client:
+            answer = client.post("/uploads", files={"files": ("day.csv", quarter_hours(2))})
+            readings, alerts = stored(client, 2)
+        assert answer.status_code == 201, answer.text
+        assert readings == 2 * 96 * METERS
+        assert [alert["breach_count"] for alert in alerts] == [breaches(2)]
+        assert LEFT_UNFINISHED not in server.log()
+    finally:
+        server.stop()
