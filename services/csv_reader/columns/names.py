@@ -29,10 +29,17 @@ NO_METER = (
 )
 
 
+# No exporter names a column at such length; a longer cell is data, and searching it for
+# every word of the vocabulary would cost a row more than reading a whole file.
+NAME_CHARS = 200
+
+
 def could_be_header(names: list[str]) -> bool:
     """Whether a row's names say a time and a quantity (or are a wide row's clocks)."""
     named = [name for name in names if name]
-    if not named or all(re.fullmatch(r"[\d .,+-]*", name) for name in named):
+    if not named or any(len(name) > NAME_CHARS for name in named):
+        return False
+    if all(re.fullmatch(r"[\d .,+-]*", name) for name in named):
         return False
     quantity = any(
         says(name, vocabulary.QUANTITY_WORDS)
